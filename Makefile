@@ -1,0 +1,35 @@
+# Self-describing targets: `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint emulator clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP) ## Start the sample tenant, sync it and serve the portal on http://127.0.0.1:5000
+	$(BIN)/python -m emulator demo
+
+emulator: $(STAMP) ## Start only the emulator with the sample tenant
+	$(BIN)/python -m emulator
+
+test: $(STAMP) ## Run lint and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Run ruff
+	$(BIN)/ruff check .
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

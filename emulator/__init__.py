@@ -1,0 +1,1 @@
+"""A local stand-in for a Microsoft 365 tenant: SharePoint REST, Entra ID and Graph."""
