@@ -43,9 +43,10 @@ class App:
     """An app registration.
 
     ``certificates`` maps a SHA-1 thumbprint (hex) to the PEM public certificate that
-    client assertions must be signed with. ``sharepoint_access`` is ``"all"`` for
-    Sites.FullControl.All, ``"selected"`` for Sites.Selected (then ``granted_sites``
-    lists the site paths) or ``"none"``.
+    client assertions must be signed with; ``secrets`` are client secrets, which Entra
+    accepts for sign-in and Graph but never for the SharePoint resource.
+    ``sharepoint_access`` is ``"all"`` for Sites.FullControl.All, ``"selected"`` for
+    Sites.Selected (then ``granted_sites`` lists the site paths) or ``"none"``.
     """
 
     client_id: str
@@ -53,6 +54,7 @@ class App:
     redirect_uris: list[str] = field(default_factory=list)
     post_logout_redirect_uris: list[str] = field(default_factory=list)
     certificates: dict[str, bytes] = field(default_factory=dict)
+    secrets: set[str] = field(default_factory=set)
     sharepoint_access: str = "none"
     granted_sites: set[str] = field(default_factory=set)
 

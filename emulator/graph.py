@@ -1,0 +1,5 @@
+"""Placeholder blueprint."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("graph", __name__)
