@@ -26,6 +26,13 @@ def next_change_number() -> int:
         return next(_numbers)
 
 
+def reserve_change_numbers(up_to: int) -> None:
+    """Make every later change number greater than ``up_to`` (after loading a saved log)."""
+    global _numbers
+    with _numbers_lock:
+        _numbers = itertools.count(max(next(_numbers), up_to + 1))
+
+
 def ticks(moment: datetime) -> int:
     """.NET ticks (100 ns since 0001-01-01) of an aware datetime."""
     delta = moment - _DOTNET_EPOCH
@@ -90,6 +97,16 @@ class ChangeLog:
     def __init__(self) -> None:
         self._changes: list[Change] = []
         self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        """Pickle the changes, not the lock."""
+        return {"changes": self._changes}
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled log; changes made after the load get higher numbers."""
+        self._changes = state["changes"]
+        self._lock = threading.Lock()
+        reserve_change_numbers(self.last_number())
 
     def append(self, change: Change) -> None:
         """Record a change."""

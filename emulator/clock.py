@@ -13,6 +13,15 @@ class Clock:
         self._offset = timedelta()
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Pickle the offset, not the lock."""
+        return {"offset": self._offset}
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled clock with a fresh lock."""
+        self._offset = state["offset"]
+        self._lock = threading.Lock()
+
     def now(self) -> datetime:
         """The current emulated time, timezone-aware UTC."""
         with self._lock:

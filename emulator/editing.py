@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from emulator import changelog as cl
-from emulator.directory import User, new_id
+from emulator.directory import User
+from emulator.ids import new_id
 from emulator.tenant import (
     DOCUMENT_LIBRARY,
     DRAFT,
@@ -122,7 +123,7 @@ def _new_item(tenant: Tenant, site: Site, lst: SPList, folder: str, name: str, a
         raise EditError(f"{directory}/{name} already exists")
     item = ListItem(id=lst.next_item_id, name=name, dir=directory, is_folder=is_folder,
                     author_id=principal_for(site, author).id, created=when or tenant.clock.now(),
-                    versions=[], content_type_id=content_type_id)
+                    versions=[], unique_id=new_id(), content_type_id=content_type_id)
     lst.next_item_id += 1
     lst.items[item.id] = item
     return item
@@ -295,8 +296,8 @@ def move_to_library(tenant: Tenant, site: Site, source: SPList, item: ListItem, 
 def break_inheritance(tenant: Tenant, site: Site, lst: SPList, item: ListItem | None = None,
                       copy: bool = True) -> None:
     """Give a list or item its own permissions, starting from a copy of the inherited ones."""
-    inherited = site.effective_role_assignments(lst, item)
-    fresh = [RoleAssignment(r.principal_id, list(r.role_ids)) for r in inherited] if copy else []
+    inherited = site.effective_role_assignments(lst, item) if copy else []
+    fresh = [RoleAssignment(r.principal_id, list(r.role_ids)) for r in inherited]
     target = item if item is not None else lst
     target.role_assignments = fresh
     _log_security(tenant, site, lst, item, cl.SCOPE_ADD)

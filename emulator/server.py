@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import ssl
 import threading
 import uuid
@@ -65,8 +66,10 @@ class Emulator:
         self.state = EmulatorState(
             tenant=self.tenant, signer=Signer(),
             sharepoint_url=f"http://{self._host}:{http.server_port}",
-            login_url=f"https://{self._host}:{https.server_port}", ca_file=tls.ca_file)
+            login_url=f"https://{self._host}:{https.server_port}", ca_file=tls.ca_file,
+            editor_key=secrets.token_urlsafe(32))
         self.registration = self._register_app()
+        self._write_editor_key()
         self._app = create_app(self.state)
         for server in self._servers:
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -97,6 +100,12 @@ class Emulator:
         directory.apps[client_id] = app
         return Registration(client_id, secret, certificate)
 
+    def _write_editor_key(self) -> None:
+        """Write this run's editor API key where the demo and scripts can read it."""
+        key_file = self.data_dir / "credentials" / "editor-key.txt"
+        key_file.write_text(self.state.editor_key)
+        key_file.chmod(0o600)
+
     def stop(self) -> None:
         """Stop serving and close the ports."""
         for server in self._servers:
@@ -126,6 +135,11 @@ class Emulator:
     def graph_url(self) -> str:
         """Origin of Graph."""
         return self.state.graph_url
+
+    @property
+    def editor_key(self) -> str:
+        """The bearer key of the editor API (``/_emulator/``), new at each start."""
+        return self.state.editor_key
 
     @property
     def ca_file(self) -> Path:

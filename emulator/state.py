@@ -54,6 +54,7 @@ class EmulatorState:
     discovery, token and keys endpoints and Graph. Access tokens issued (``iat``) before
     ``tokens_revoked_before`` (epoch seconds) are answered with 401, as expired ones are.
     ``stores`` holds each service's own mutable data (authorization codes, subscriptions).
+    ``editor_key`` is the bearer key the editor API (``/_emulator/``) requires.
     """
 
     tenant: Tenant
@@ -66,6 +67,7 @@ class EmulatorState:
     token_lifetime: int = 3600
     tokens_revoked_before: float = 0.0
     stores: dict = field(default_factory=dict)
+    editor_key: str = ""
 
     @property
     def tenant_id(self) -> str:

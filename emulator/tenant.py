@@ -263,6 +263,17 @@ class Tenant:
     change_retention_days: int = 60
     expired_token_behaviour: str = "error"  # "error" (documented) or "silent" (SPO bug)
 
+    def __getstate__(self) -> dict:
+        """Pickle everything but the lock."""
+        state = self.__dict__.copy()
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled tenant with a fresh lock."""
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+
     def site_by_url(self, server_relative_url: str) -> Site | None:
         """Find the site collection at ``/sites/<name>``, case-insensitively."""
         return self.sites.get(server_relative_url.rstrip("/").lower())

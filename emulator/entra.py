@@ -1,5 +1,0 @@
-"""Placeholder blueprint."""
-
-from flask import Blueprint
-
-blueprint = Blueprint("entra", __name__)

@@ -1,0 +1,1 @@
+"""Mirror SharePoint news and documents into a local search index."""

@@ -1,0 +1,42 @@
+"""Fixtures shared by every test package: a running emulator with its own sample tenant."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.server import Emulator
+from emulator.tenant import Tenant
+
+
+@pytest.fixture(scope="session")
+def sample_tenant_bytes() -> bytes:
+    """The sample tenant, built once per test session and pickled."""
+    from emulator.sample import build_sample_tenant
+
+    return pickle.dumps(build_sample_tenant(1))
+
+
+@pytest.fixture
+def sample_tenant(sample_tenant_bytes: bytes) -> Tenant:
+    """A fresh copy of the sample tenant that a test may change freely."""
+    return pickle.loads(sample_tenant_bytes)
+
+
+@pytest.fixture(scope="session")
+def credentials_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """App credentials shared by the session's emulators (RSA keys are slow to make)."""
+    return tmp_path_factory.mktemp("emulator-credentials")
+
+
+@pytest.fixture
+def emulator(sample_tenant: Tenant, tmp_path: Path, credentials_dir: Path) -> Iterator[Emulator]:
+    """A running emulator with its own sample tenant on free ports."""
+    data_dir = tmp_path / "emulator"
+    data_dir.mkdir()
+    (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
+    with Emulator(sample_tenant, data_dir) as running:
+        yield running
