@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import jwt
 
@@ -47,7 +48,7 @@ def _claims(state: EmulatorState, header: str | None, audiences: list[str]) -> d
     """Verify a bearer token's signature, issuer, tenant, audience and lifetime."""
     scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise BearerError(401, "missing", "")
+        raise BearerError(401, "missing", "The request has no bearer token.")
     try:
         claims = state.signer.verify(token.strip())
     except jwt.ExpiredSignatureError as exc:  # raised only once the signature checked out
@@ -64,6 +65,11 @@ def _claims(state: EmulatorState, header: str | None, audiences: list[str]) -> d
         raise BearerError(401, "revoked", "The access token was issued before the user's or "
                           "app's tokens were revoked.")
     return claims
+
+
+def _site_key(site: str) -> str:
+    """``/sites/intranet`` for that path or the site's absolute URL, in any case."""
+    return urlsplit(site).path.rstrip("/").lower()
 
 
 def _sharepoint_headers(state: EmulatorState, error: BearerError) -> dict[str, str]:
@@ -85,7 +91,9 @@ def authenticate_sharepoint(state: EmulatorState, authorization_header: str | No
     """Check the ``Authorization`` header of a SharePoint REST request; return the claims.
 
     ``site_path`` is the server-relative URL of the site the request acts on, such as
-    ``/sites/intranet`` (None for a tenant-wide call). Raises :class:`BearerError`:
+    ``/sites/intranet`` (None for a tenant-wide call); it is compared with the app's
+    ``granted_sites`` without regard to case or a trailing slash, and absolute URLs work too.
+    Raises :class:`BearerError`:
 
     * 401 "missing": no ``Bearer`` token; "invalid": malformed, badly signed, or another
       issuer or tenant; "audience": not issued for ``state.sharepoint_url``; "expired":
@@ -107,8 +115,8 @@ def authenticate_sharepoint(state: EmulatorState, authorization_header: str | No
         raise
     roles = claims.get("roles", [])
     app = state.tenant.directory.apps.get(claims.get("appid", ""))
-    granted = {s.rstrip("/").lower() for s in app.granted_sites} if app else set()
-    site_granted = site_path is not None and site_path.rstrip("/").lower() in granted
+    granted = {_site_key(site) for site in app.granted_sites} if app else set()
+    site_granted = site_path is not None and _site_key(site_path) in granted
     if "Sites.FullControl.All" in roles or ("Sites.Selected" in roles and site_granted):
         return claims
     raise BearerError(403, "forbidden", SHAREPOINT_FORBIDDEN)

@@ -185,7 +185,7 @@ def build_synthetic_tenant(docs: int, seed: int = 1, sites: int = 10) -> Tenant:
     names and bytes.
     """
     rng = random.Random(seed)
-    tenant = Tenant(name=TENANT_NAME, directory=_directory(rng, min(300, 40 + docs // 300)))
+    tenant = Tenant(name=TENANT_NAME, directory=_directory(rng, min(250, 40 + docs // 300)))
     users = list(tenant.directory.users.values())
     with repeatable_ids(f"{TENANT_NAME}/{seed}"):
         b = _Build(tenant, rng, seed, tenant.clock.now().replace(microsecond=0), users,
@@ -215,15 +215,15 @@ def _directory(rng: random.Random, count: int) -> Directory:
     for first, last in names[:count]:
         upn = f"{first}.{last}".lower().translate(_ASCII)
         users.append(directory.add_user(upn, f"{first} {last}", "Medarbejder",
-                                        oid=str(_oid(rng))))
-    directory.add_group("Alle medarbejdere", users, microsoft365=True, gid=str(_oid(rng)))
+                                        oid=_oid(rng)))
+    directory.add_group("Alle medarbejdere", users, microsoft365=True, gid=_oid(rng))
     for _, title in DEPARTMENTS:
-        directory.add_group(title, rng.sample(users, max(1, count // 6)), gid=str(_oid(rng)))
+        directory.add_group(title, rng.sample(users, max(1, count // 6)), gid=_oid(rng))
     return directory
 
 
 def _oid(rng: random.Random) -> str:
-    return f"{rng.getrandbits(128):032x}"
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 def _site(b: _Build, number: int) -> tuple[Site, list[SPList]]:

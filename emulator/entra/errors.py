@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, has_request_context, jsonify, render_template, request
 
 # Token endpoint responses must never be cached (RFC 6749 section 5.1).
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
@@ -19,7 +19,8 @@ class EntraError(Exception):
         super().__init__(f"AADSTS{code}: {message}")
         self.error, self.code, self.message, self.status = error, code, message, status
         self.trace_id = str(uuid.uuid4())
-        self.correlation_id = request.headers.get("client-request-id") or str(uuid.uuid4())
+        sent = request.headers.get("client-request-id") if has_request_context() else None
+        self.correlation_id = sent or str(uuid.uuid4())
         self.timestamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
     @property

@@ -12,7 +12,7 @@ from emulator.directory import App
 from emulator.entra.errors import EntraError
 from emulator.state import EmulatorState
 
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def https_only(view: Callable) -> Callable:

@@ -143,7 +143,19 @@ _HIDDEN = frozenset({"script", "style", "template", "iframe", "object", "noscrip
 _RUNS_OF_SPACE = re.compile(r"\s+")
 
 
-class _TextParser(HTMLParser):
+class TolerantHTMLParser(HTMLParser):
+    """html.parser, except that a malformed ``<![...`` section is skipped instead of raising
+    AssertionError."""
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
+
+class _TextParser(TolerantHTMLParser):
     """Collects text, with a newline at each block boundary, skipping hidden elements."""
 
     def __init__(self) -> None:

@@ -27,7 +27,7 @@ DOCUMENT_EXPAND = ("Author", "Editor", "File")
 PAGE_FIELDS = (
     *DOCUMENT_FIELDS, "Description", "CanvasContent1", "LayoutWebpartsContent", "BannerImageUrl",
     "PromotedState", "FirstPublishedDate", "OData__ModernAudienceAadObjectIds",
-    "OData__AuthorBylineId", "OData__TopicHeader",
+    "OData__TopicHeader",
 )
 PAGE_EXPAND = DOCUMENT_EXPAND
 
@@ -79,7 +79,6 @@ SEARCH_ROW_LIMIT = 500
 # --- permissions -------------------------------------------------------------------------------
 
 ROLE_ASSIGNMENT_EXPAND = ("Member", "Member/Users", "RoleDefinitionBindings")
-USER_FIELDS = ("Id", "LoginName", "PrincipalType", "IsSiteAdmin", "AadObjectId", "UserId")
 
 USER, SECURITY_GROUP, SHAREPOINT_GROUP = 1, 4, 8  # SP.PrincipalType
 VIEW_ROLE_KINDS = frozenset({2, 3, 4, 5, 6, 7})  # Reader … Reviewer; 1 is Limited Access

@@ -23,7 +23,6 @@ from indexer.sharepoint.constants import (
     GROUP_OWNERS_SUFFIX,
     ROLE_ASSIGNMENT_EXPAND,
     SHAREPOINT_GROUP,
-    USER_FIELDS,
     USER_LOGIN_PREFIX,
     VIEW_LIST_ITEMS,
     VIEW_ROLE_KINDS,
@@ -89,8 +88,7 @@ class PermissionResolver:
     def admins(self) -> Principals:
         """The site collection admins, who may view everything."""
         if self._admins is None:
-            users = (self._ctx.web.site_users.filter("IsSiteAdmin eq true")
-                     .select(list(USER_FIELDS)).get())
+            users = self._ctx.web.site_users.filter("IsSiteAdmin eq true").get()
             self._ctx.execute_query()
             self._admins = self._resolve(u for u in plain(users) if u.get("IsSiteAdmin"))
         return self._admins
@@ -118,7 +116,7 @@ class PermissionResolver:
             if users is None:
                 groups = self._ctx.web.site_groups.resource_path
                 group = Group(self._ctx, EntityPath(group_id, groups))
-                found = group.users.select(list(USER_FIELDS)).get()
+                found = group.users.get()
                 self._ctx.execute_query()
                 users = plain(found)
             self._groups[group_id] = self._resolve(users)
