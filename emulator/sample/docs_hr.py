@@ -99,10 +99,10 @@ STAFF_FACTS = [
 def build_hr_documents(s: Sample) -> None:
     """Upload the HR site's documents and set their special permissions."""
     for name, purpose, rules in POLICIES:
-        put(s, c.HR_SITE, c.POLICIES, name, p.HR, policy(name.rpartition(".")[0], purpose, rules))
+        put(s, c.HR_SITE, c.POLICIES, name, p.HR, policy(purpose, rules))
     put(s, c.HR_SITE, c.POLICIES, "Staff policy - English summary.docx", p.HR, STAFF_POLICY_EN)
     put(s, c.HR_SITE, c.POLICIES, c.DRAFT_DOCUMENT, p.HR, policy(
-        "Politikken for kompetenceudvikling", "Udkast, ikke godkendt.",
+        "Udkast til en politik for kompetenceudvikling. Ikke godkendt.",
         ["Alle har ret til to kursusdage om året."]), days=4, publish=False)
     scores = [["Område", "Score 2023", "Score 2025"], ["Ældreplejen", 3.8, 4.0],
               ["Skoler", 3.9, 4.1], ["Teknik og miljø", 4.0, 4.2], ["Administration", 4.1, 4.2]]

@@ -66,7 +66,7 @@ def build_it_documents(s: Sample) -> None:
         "If the printer does not print:", "- Check that your card is registered.",
         "- Restart the print client.", "- Call the service desk on 4000 1234."])
     put(s, c.IT_SITE, c.DOCUMENTS, "IT-sikkerhedspolitik.pdf", p.IT_ADMIN, policy(
-        "IT-sikkerhedspolitikken", "Politikken skal beskytte borgernes og de ansattes data "
+        "Politikken skal beskytte borgernes og de ansattes data "
         "mod tab, misbrug og hackerangreb.",
         ["Adgangskoder deles aldrig.", "Totrinsbekræftelse er påkrævet.",
          "Private USB-nøgler må ikke bruges.", "Sikkerhedshændelser meldes straks til IT."],

@@ -28,7 +28,7 @@ def banner(title: str, seed: int, fmt: str = "JPEG") -> bytes:
     draw.text((60, 520), text, fill=background, font=ImageFont.load_default(size=52))
     out = io.BytesIO()
     if fmt == "PNG":
-        picture.quantize(colors=16).save(out, "PNG")
+        picture.quantize(colors=16, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
     else:
         picture.save(out, "JPEG", quality=80)
     return out.getvalue()

@@ -28,12 +28,12 @@ PEOPLE_AT_MEETINGS = ("Lone Aagaard", "Camilla Nørgaard", "Henrik Vestergaard",
                       "Niels Bech", "Hanne Thomsen", "Rasmus Dahl", "Søren Østergaard")
 
 
-def policy(name: str, purpose: str, rules: list[str], owner: str = "HR") -> list[str]:
+def policy(purpose: str, rules: list[str], owner: str = "HR") -> list[str]:
     """A municipal policy: purpose, scope, rules, responsibility and when it takes effect."""
     return [
         "# Formål", purpose,
         "# Hvem gælder politikken for",
-        f"{name} gælder for alle ansatte i Sundby Kommune, uanset stilling og "
+        "Politikken gælder for alle ansatte i Sundby Kommune, uanset stilling og "
         "ansættelsesform. Lederne sørger for, at politikken er kendt på arbejdspladsen.",
         "# Retningslinjer", *[f"- {rule}" for rule in rules],
         "# Ansvar og opfølgning",

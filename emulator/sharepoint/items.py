@@ -194,9 +194,9 @@ class Items(Collection):
             ids = _ids(self.lst)
             if orderby and orderby[0].descending:
                 end = bisect.bisect_left(ids, after) if after is not None else len(ids)
-                return (items[i] for i in reversed(ids[:end]))
+                return (items[ids[k]] for k in range(end - 1, -1, -1))
             start = bisect.bisect_right(ids, after) if after is not None else 0
-            return (items[i] for i in itertools.islice(ids, start, None))
+            return (items[ids[k]] for k in range(start, len(ids)))
         ordered = sorted(items.values(), key=lambda i: _sort_key(i, orderby, getter))
         if after is None:
             return iter(ordered)

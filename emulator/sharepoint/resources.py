@@ -85,8 +85,9 @@ class Resource(Node):
         return {}
 
     def unknown(self, name: str) -> Exception | None:
-        """The error for selecting a property this entity does not have (None: leave out)."""
-        return no_such_property(name, self.type_name)
+        """The error for selecting a property this entity does not have; None leaves it out,
+        as SharePoint does for entity types (the library itself selects ``Id`` on SP.File)."""
+        return None
 
     def child(self, seg: Segment, ctx: Ctx) -> Node:
         route = self.routes(ctx).get(seg.key)
@@ -189,10 +190,7 @@ def _getter(resource: Resource, ctx: Ctx) -> Callable[[str], Any]:
             found = _find(table, name.lower())
             if found is not None:
                 return found[1]() if callable(found[1]) else found[1]
-        error = resource.unknown(name)
-        if error is not None:
-            raise error
-        return None
+        raise resource.unknown(name) or no_such_property(name, resource.type_name)
 
     return get
 
@@ -206,25 +204,36 @@ def render(resource: Resource, ctx: Ctx, select: Tree, expand: Tree) -> Entity:
     defaults = resource.properties(ctx)
     hidden = resource.hidden(ctx)
     navigations = resource.navigations(ctx)
+    chosen = _chosen(resource, select, [*defaults, *hidden, *navigations])
     props: dict[str, Any] = {}
-    known = {n.lower() for n in (*defaults, *hidden, *navigations)}
-    for key, (name, _) in select.children.items():
-        error = resource.unknown(name) if key not in known else None
-        if error is not None:
-            raise error
     for name, value in defaults.items():
-        if select.all or name.lower() in select.children:
+        if select.all or name in chosen:
             props[name] = value
     for name, getter in hidden.items():
-        if name.lower() in select.children:
+        if name in chosen:
             props[name] = getter()
     for name, navigation in navigations.items():
-        chosen, expanded = select.child(name), expand.child(name)
-        if chosen is None and (not select.all or (name in resource.quiet and expanded is None)):
+        sub, expanded = chosen.get(name), expand.child(name)
+        if sub is None and (not select.all or (name in resource.quiet and expanded is None)):
             continue
-        props[name] = _navigation(resource, ctx, name, navigation, chosen, expanded)
+        props[name] = _navigation(resource, ctx, name, navigation, sub, expanded)
     return Entity(resource.type_name, resource.uri(ctx), props, resource.etag(),
                   resource.entity_id(ctx))
+
+
+def _chosen(resource: Resource, select: Tree, names: list[str]) -> dict[str, Tree]:
+    """The selected property names (exact case first, then any case) and their subtrees."""
+    exact = set(names)
+    chosen = {}
+    for key, (name, sub) in select.children.items():
+        canonical = name if name in exact else next((n for n in names if n.lower() == key), None)
+        if canonical is not None:
+            chosen[canonical] = sub
+            continue
+        error = resource.unknown(name)
+        if error is not None:
+            raise error
+    return chosen
 
 
 def _navigation(resource: Resource, ctx: Ctx, name: str, navigation: Nav, chosen: Tree | None,

@@ -32,7 +32,6 @@ _ROLE_TEXT = {
     1: ("Can view specific lists, document libraries, list items, folders, or documents when "
         "given permissions.", 160),
 }
-_GROUP_ONLY = {"users", "owner"}
 
 
 def _name_id(login_name: str) -> str:
@@ -67,10 +66,6 @@ class UserRes(Resource):
                     if g.principal_type == SHAREPOINT_GROUP and self.principal.id in g.members]
 
         return {"Groups": groups}
-
-    def unknown(self, name: str) -> Exception | None:
-        """Group-only properties asked of a user member are left out, not refused."""
-        return None if name.lower() in _GROUP_ONLY else super().unknown(name)
 
 
 class GroupRes(Resource):

@@ -27,7 +27,7 @@ from indexer.extract.sanitise import (
 )
 from indexer.extract.text import tidy
 
-MAX_CANVAS_CHARS = 2_000_000
+MAX_CANVAS_CHARS = 500_000
 PLACEHOLDER_TEXT = "Åbn siden i SharePoint for at se dette indhold"
 _CONTENT_KEYS = {"searchablePlainTexts": "text", "htmlStrings": "html",
                  "imageSources": "image", "links": "link"}
@@ -67,7 +67,7 @@ def _parse(raw: str | None, page_url: str, errors: list[str]) -> Canvas:
         raw = raw[:MAX_CANVAS_CHARS]
         errors.append(f"the canvas is longer than {MAX_CANVAS_CHARS:,} characters; "
                       "only the start was read")
-    if raw.lstrip().startswith("["):
+    if raw.lstrip().startswith(("[", "{")):
         controls = _json_controls(raw, errors)
     else:
         controls = read_html_form(raw, errors)
@@ -151,6 +151,7 @@ class _Page:
 
 def _render(controls: list[Control], page_url: str, errors: list[str]) -> Canvas:
     page = _Page(page_url, errors)
+    controls = [control for control in controls if control.kind in (RICH_TEXT, WEB_PART)]
     if all(control.position is not None for control in controls):
         controls = sorted(controls, key=lambda control: control.position)
     for control in controls:

@@ -36,9 +36,10 @@ class TrustingSession(requests.Session):
         self.timeout = timeout
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """Send with this session's CA file and timeout unless the call sets its own."""
+        """Send with this session's CA file (unless the call names one) and a timeout."""
         kwargs.setdefault("verify", self.ca_file)
-        kwargs.setdefault("timeout", self.timeout)
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
         return super().request(method, url, **kwargs)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 # --- lists -------------------------------------------------------------------------------------
 
 DOCUMENT_LIBRARY = 101  # BaseTemplate of a document library
-SITE_PAGES = 119  # BaseTemplate of Site Pages
 SITE_PAGES_URL = "SitePages"  # Site Pages' folder name: its title is localised, this is not
 
 LIBRARY_FIELDS = ("Id", "Title", "BaseTemplate", "Hidden", "ItemCount", "EntityTypeName",
@@ -30,8 +29,6 @@ PAGE_FIELDS = (
     "OData__TopicHeader",
 )
 PAGE_EXPAND = DOCUMENT_EXPAND
-
-FOLDER = 1  # FSObjType of a folder
 
 # --- changes -----------------------------------------------------------------------------------
 
@@ -80,7 +77,7 @@ SEARCH_ROW_LIMIT = 500
 
 ROLE_ASSIGNMENT_EXPAND = ("Member", "Member/Users", "RoleDefinitionBindings")
 
-USER, SECURITY_GROUP, SHAREPOINT_GROUP = 1, 4, 8  # SP.PrincipalType
+SHAREPOINT_GROUP = 8  # SP.PrincipalType of a SharePoint group
 VIEW_ROLE_KINDS = frozenset({2, 3, 4, 5, 6, 7})  # Reader … Reviewer; 1 is Limited Access
 VIEW_LIST_ITEMS = 0x1  # bit of BasePermissions.Low
 

@@ -142,7 +142,8 @@ class SharePointSession(requests.Session):
     def request(self, method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:
         """Send, retrying broken transfers, throttling and gateway errors, and one 401."""
         kwargs.setdefault("verify", self._verify)
-        kwargs.setdefault("timeout", self._timeout)
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
         headers = kwargs["headers"] = self._current_token(dict(kwargs.get("headers") or {}))
         backoff = self.backoff()
         refreshed = False
@@ -151,10 +152,10 @@ class SharePointSession(requests.Session):
             if response is None:
                 continue
             if response.status_code == 401 and "Authorization" in headers and self._tokens:
+                response.close()
                 if refreshed:
                     raise TokenRejected(f"{method} {_path(url)}: 401 with a fresh token")
                 refreshed = True
-                response.close()
                 headers["Authorization"] = self._refresh(headers["Authorization"])
                 continue
             if not self._waited_after(response, backoff, method, url):

@@ -1,13 +1,14 @@
 """Plain values from the library's objects: what the rest of the indexer works with.
 
-The library turns SharePoint's JSON into typed objects, collections into index-keyed dicts, and
-some (not all) dates into datetimes. :func:`plain` turns all of that back into dicts, lists and
-scalars, with every date as an ISO 8601 string, as SharePoint sends them.
+The library turns SharePoint's JSON into typed objects, collections into index-keyed dicts (an
+empty one into ``{}``) and some, not all, dates into datetimes. :func:`plain` turns all of that
+back into dicts, lists and scalars, with every date as SharePoint writes it
+(``2026-01-31T12:00:00Z``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -26,7 +27,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, ClientValue):
         return plain(value.to_json())
     if isinstance(value, dict):
-        if value and all(isinstance(key, int) for key in value):
+        if all(isinstance(key, int) for key in value):  # a collection; SharePoint has no {}
             return [plain(value[key]) for key in sorted(value)]
         return {str(key): plain(entry) for key, entry in value.items()}
     if isinstance(value, list | tuple):
@@ -34,7 +35,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
-        return value.isoformat()
+        if value.tzinfo is None:
+            return value.isoformat()
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     return value
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from office365.sharepoint.changes.query import ChangeQuery
 
 from emulator import changelog as cl
 from emulator import editing
@@ -305,3 +306,19 @@ def test_mutations_wait_for_the_tenant_lock(emu: Emulator, client: EditorClient)
         assert not done.wait(0.3)
     worker.join(5)
     assert done.is_set()
+
+
+def test_an_editor_change_shows_up_in_get_changes(client: EditorClient, connect) -> None:
+    ctx = connect("intranet")
+    library = ctx.web.lists.get_by_title("Dokumenter")
+    library.select(["Id", "CurrentChangeToken"]).get().execute_query()
+    token = library.properties["CurrentChangeToken"]
+
+    made = client.upload("intranet", "nyhedsbrev.txt", text="Nyhedsbrev")
+    changes = library.get_changes(ChangeQuery(
+        Item=True, Add=True, Update=True, DeleteObject=True,
+        ChangeTokenStart=token)).execute_query()
+
+    assert [(c.properties["ChangeType"].value, c.properties["ItemId"],
+             c.properties["UniqueId"]) for c in changes] == [
+        (cl.ADD, made["id"], made["unique_id"])]

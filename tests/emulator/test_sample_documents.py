@@ -35,6 +35,7 @@ def test_at_least_80_documents_in_every_format(tenant: Tenant) -> None:
 
     assert len(found) >= 80
     assert {name.rpartition(".")[2] for name in names} == FORMATS
+    assert {"æ", "ø", "å"} <= set("".join(names))
     assert {site.url for site, _, _ in found} == set(c.SITE_URLS)
 
 

@@ -1,6 +1,8 @@
 """Real Office and PDF files, built with the libraries that write them, in Danish."""
 
 import io
+from collections.abc import Callable
+from html.parser import HTMLParser
 
 import docx
 import fpdf
@@ -9,6 +11,19 @@ import pptx
 import pytest
 from pptx.util import Inches
 
+from indexer.extract.sanitise import safe_url
+
+VOID_ELEMENTS = frozenset({"br", "hr", "img"})
+ALLOWED_TAGS = frozenset(
+    "p br h2 h3 h4 strong em u s a ul ol li blockquote table thead tbody tr th td img figure "
+    "figcaption span div hr pre code".split())
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "rel"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "p": {"class"},  # only on the placeholder of a web part, which the canvas writes itself
+}
 SURVEY = "medarbejdertilfredshedsundersøgelse"
 CARE = "Ældrepleje på Østergården"
 
@@ -92,3 +107,37 @@ def pptx_bytes() -> bytes:
 @pytest.fixture(scope="session")
 def pdf_bytes() -> bytes:
     return make_pdf()
+
+
+class _HtmlCheck(HTMLParser):
+    """Checks that every element is closed, in order, and that only the allowlist is used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        assert tag in ALLOWED_TAGS, tag
+        for name, value in attrs:
+            assert name in ALLOWED_ATTRIBUTES.get(tag, ()), (tag, name)
+            if name in ("href", "src"):
+                assert safe_url(value) is not None, value
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert tag not in VOID_ELEMENTS and self.stack and self.stack.pop() == tag, tag
+
+
+def _assert_safe_html(markup: str) -> None:
+    checker = _HtmlCheck()
+    checker.feed(markup)
+    checker.close()
+    assert checker.stack == [], markup
+
+
+@pytest.fixture(scope="session")
+def safe_html() -> Callable[[str], None]:
+    """Asserts that HTML is well-formed (every element closed, in order) and uses only the
+    allowed tags, attributes and URL schemes."""
+    return _assert_safe_html

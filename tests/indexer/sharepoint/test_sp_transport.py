@@ -10,7 +10,7 @@ import requests
 from emulator import bulk
 from emulator.server import Emulator
 from indexer.sharepoint.client import SharePointClient
-from indexer.sharepoint.errors import ThrottledError, TokenRejected
+from indexer.sharepoint.errors import SharePointUnavailable, ThrottledError, TokenRejected
 from indexer.sharepoint.http import server_wait
 
 
@@ -80,6 +80,18 @@ def test_a_dropped_connection_is_retried(emulator: Emulator, client: SharePointC
     assert client.stats.failures == 1
 
 
+def test_a_connection_that_keeps_dropping_is_unavailable(emulator: Emulator,
+                                                         client: SharePointClient,
+                                                         sleeps: list[float]) -> None:
+    emulator.state.faults.add("drop", path="/_api/web")
+
+    with pytest.raises(SharePointUnavailable, match="ConnectionError after 6 attempts"):
+        client.site()
+
+    assert len(sleeps) == client.settings.max_attempts - 1
+    assert all(0.5 * 2 ** n <= wait <= 2 ** n for n, wait in enumerate(sleeps))  # jittered
+
+
 def test_a_truncated_body_is_retried(emulator: Emulator, client: SharePointClient) -> None:
     emulator.state.faults.add("truncate", count=1, path="/_api/web")
 
@@ -106,7 +118,7 @@ def test_paging_survives_broken_pages_without_duplicates(emulator: Emulator,
     ids += [item["Id"] for item in listing]
 
     assert ids == expected
-    pages = emulator.state.requests.matching("/items?")
+    pages = [r for r in emulator.state.requests.matching() if "/items?" in r.path.lower()]
     assert [p.status for p in pages] == [200, 444, 200, 200, 200]  # the 2nd page broke twice
     assert client.stats.failures == 2
 
