@@ -65,6 +65,8 @@ class Document:
     ``acl`` lists the principals allowed to see the item (empty: nobody). ``audiences`` are
     the Entra group ids a news post is targeted at (empty: everyone who may see it).
     ``language`` is ``"da"`` or ``"en"``; ``None`` lets the index detect it.
+    ``item_id`` is the SharePoint list item id; ``unique_permissions`` tells whether the item
+    has its own permissions (else its acl is inherited and re-derived when a parent changes).
     Datetimes are timezone-aware UTC (naive values are taken as UTC).
     """
 
@@ -94,6 +96,8 @@ class Document:
     audiences: list[str] = field(default_factory=list)
     extract_error: str | None = None
     language: str | None = None
+    item_id: int = 0
+    unique_permissions: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -182,7 +182,7 @@ class Batch:
 
     def __init__(self) -> None:
         self._docs: dict[str, Document | None] = {}
-        self._checkpoints: dict[str, str] = {}
+        self._checkpoints: dict[str, str | None] = {}
 
     def upsert(self, doc: Document) -> None:
         """Add or replace a document (the last change to an id in a batch wins)."""
@@ -198,6 +198,10 @@ class Batch:
             raise ValueError("a checkpoint needs a key")
         self._checkpoints[key] = json.dumps(value, sort_keys=True)
 
+    def delete_checkpoint(self, key: str) -> None:
+        """Remove a sync checkpoint in the same commit as the changes."""
+        self._checkpoints[key] = None
+
     def __len__(self) -> int:
         return len(self._docs) + len(self._checkpoints)
 
@@ -209,6 +213,9 @@ class Batch:
             else:
                 writer.update_document(**to_fields(doc))
         for key, value in self._checkpoints.items():
+            if value is None:
+                writer.delete_by_term("id", f"#checkpoint:{key}")
+                continue
             writer.update_document(
                 id=f"#checkpoint:{key}", kind=CHECKPOINT_KIND,
                 record={"key": key, "value": value})
@@ -342,6 +349,16 @@ class SearchIndex:
                 stored = searcher.stored_fields(docnum)
                 if not stored["id"].startswith("#"):
                     yield from_stored(stored)
+
+    def list_counts(self) -> dict[str, int]:
+        """How many documents each list has in the index."""
+        counts: dict[str, int] = {}
+        with self.ix.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                list_id = stored.get("record", {}).get("list_id")
+                if list_id and not stored["id"].startswith("#"):
+                    counts[list_id] = counts.get(list_id, 0) + 1
+        return counts
 
     def doc_count(self) -> int:
         """The number of documents (checkpoints and metadata not counted)."""

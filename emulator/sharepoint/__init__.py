@@ -3,6 +3,7 @@
 Paths are ``/sites/<name>/_api/…`` or, for the root site collection, ``/_api/…``, matched
 case-insensitively as SharePoint does. Every request needs an app-only bearer token for the
 SharePoint resource. Answers are OData v3 JSON, verbose or light as the ``Accept`` header asks.
+Only reads are served: writes (``X-HTTP-Method: MERGE`` and the like) are refused with 405.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ import uuid
 
 from flask import Blueprint, Response, abort, request
 
-from emulator.sharepoint.auth import authenticate
+from emulator.bearer import BearerError, authenticate_sharepoint
 from emulator.sharepoint.context import Ctx
-from emulator.sharepoint.errors import SharePointError, not_found
+from emulator.sharepoint.errors import (
+    SharePointError,
+    method_not_allowed,
+    not_found,
+    unauthorized,
+)
 from emulator.sharepoint.odata import Format, json_response, negotiate
 from emulator.sharepoint.paths import split
 from emulator.sharepoint.query import parse_options
@@ -56,10 +62,16 @@ def _walk(root: Node, rest: str, ctx: Ctx) -> Node:
 def _answer(site_path: str, rest: str, fmt: Format) -> Response:
     state = current_state()
     site = _site(site_path)
-    grant = authenticate(state, request.headers.get("Authorization"), site.url)
+    try:
+        authenticate_sharepoint(state, request.headers.get("Authorization"), site.url or "/")
+    except BearerError as error:
+        raise unauthorized(error.status, error.description, error.headers) from error
+    write = request.headers.get("X-HTTP-Method")
+    if write:
+        raise method_not_allowed(write.upper(), rest.rsplit("/", 1)[-1] or "_api")
     with state.tenant.lock:
         ctx = Ctx(state, site, request.host_url.rstrip("/"), fmt, parse_options(request.args),
-                  request, grant.full_control)
+                  request)
         node = _walk(Root(site), rest, ctx)
         return node.post(ctx) if request.method == "POST" else node.get(ctx)
 

@@ -20,7 +20,7 @@ class Ctx:
     """One SharePoint REST request against one site collection.
 
     ``origin`` is the scheme and host the client used; server-relative URLs become absolute
-    with it. ``full_control`` tells whether the app may read permissions.
+    with it.
     """
 
     state: EmulatorState
@@ -29,7 +29,6 @@ class Ctx:
     fmt: Format
     options: Options
     request: Request
-    full_control: bool
 
     @property
     def tenant(self) -> Tenant:

@@ -10,8 +10,6 @@ INVALID_QUERY = "-1, Microsoft.SharePoint.Client.InvalidClientQueryException"
 ARGUMENT = "-2147024809, System.ArgumentException"
 FILE_NOT_FOUND = "-2147024894, System.IO.FileNotFoundException"
 SP_EXCEPTION = "-2146232832, Microsoft.SharePoint.SPException"
-ACCESS_DENIED_MESSAGE = ("Access denied. You do not have permission to perform this action or "
-                         "access this resource.")
 
 
 class SharePointError(Exception):
@@ -111,10 +109,12 @@ def out_of_range() -> SharePointError:
     return SharePointError(404, ARGUMENT, "Value does not fall within the expected range.")
 
 
-def access_denied() -> SharePointError:
-    """The app has no right to this site or this operation."""
-    return SharePointError(403, "-2147024891, System.UnauthorizedAccessException",
-                           ACCESS_DENIED_MESSAGE)
+def unauthorized(status: int, message: str, headers: dict[str, str]) -> SharePointError:
+    """A refused bearer token: 401 with SharePoint's challenge, or 403 for an app without a
+    right to the site. 401 answers carry OAuth's ``error_description`` body."""
+    payload = {"error_description": message} if status == 401 else None
+    return SharePointError(status, "-2147024891, System.UnauthorizedAccessException", message,
+                           headers, payload)
 
 
 def throttled_query() -> SharePointError:

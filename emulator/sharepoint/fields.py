@@ -8,8 +8,8 @@ field any of its items has; an item without a value for a column shows ``null``.
 
 from __future__ import annotations
 
+import functools
 import uuid
-from datetime import datetime
 from typing import Any
 
 from emulator.sharepoint.context import Ctx
@@ -82,7 +82,12 @@ def file_type(item: ListItem) -> str | None:
 
 def item_guid(item: ListItem) -> str:
     """The item's ``GUID`` field, stable and distinct from the file's ``UniqueId``."""
-    return str(uuid.uuid5(uuid.UUID(item.unique_id), "GUID"))
+    return _guid_for(item.unique_id)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _guid_for(unique_id: str) -> str:
+    return str(uuid.uuid5(uuid.UUID(unique_id), "GUID"))
 
 
 def published_level(version: Version) -> int:
@@ -96,8 +101,3 @@ def embed_uri(item: ListItem, ctx: Ctx) -> str | None:
         return None
     return ctx.absolute(f"{ctx.site.url}/_layouts/15/Doc.aspx?sourcedoc=%7B{item.unique_id}%7D"
                         "&action=interactivepreview")
-
-
-def moment(value: Any) -> datetime | None:
-    """A field value that is a datetime, or None."""
-    return value if isinstance(value, datetime) else None

@@ -3,6 +3,7 @@ versions, ``SP.Folder`` with its ``Files`` and ``Folders``."""
 
 from __future__ import annotations
 
+import functools
 import io
 import uuid
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from emulator.sharepoint.security import UserRes
 from emulator.tenant import ListItem, Site, SPList, Version
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _path_of(kind: str, url: str) -> str:
     escaped = quote(url.replace("'", "''"), safe="/'")
     return f"Web/Get{kind}ByServerRelativePath(decodedurl='{escaped}')"

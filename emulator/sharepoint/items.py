@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from flask import Response
@@ -169,7 +170,9 @@ class Items(Collection):
                              ctx.fmt)
 
     def _check(self, options: Options) -> Callable[[ListItem, str], Any]:
-        """Validate the columns named by $filter and $orderby; refuse unindexed ones if large."""
+        """Validate the columns named by $filter and $orderby; refuse unindexed ones if large.
+
+        The getter reads times to the second, as SharePoint stores them."""
         names = list(options.filter.fields if options.filter else ())
         names += [o.field for o in options.orderby]
         internal = {f.odata_name(c).lower(): c for c in f.columns(self.lst)}
@@ -181,9 +184,8 @@ class Items(Collection):
 
         def getter(item: ListItem, name: str) -> Any:
             key = name.lower()
-            if key in _STANDARD:
-                return _STANDARD[key](item)
-            return item.fields.get(internal[key])
+            value = _STANDARD[key](item) if key in _STANDARD else item.fields.get(internal[key])
+            return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
         return getter
 
@@ -208,7 +210,7 @@ def _ids(lst: SPList) -> list[int]:
     key = (len(lst.items), lst.next_item_id)
     cached = _keys_cache.get(lst.id)
     if cached is None or cached[0] != key:
-        cached = (key, list(lst.items))
+        cached = (key, sorted(lst.items))
         _keys_cache[lst.id] = cached
     return cached[1]
 

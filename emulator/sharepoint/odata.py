@@ -16,15 +16,13 @@ from typing import Any
 
 from flask import Response
 
-VERBOSE, MINIMAL, NOMETADATA = "verbose", "minimalmetadata", "nometadata"
-
 
 class Format(Enum):
     """The JSON flavour a request asked for."""
 
-    verbose = VERBOSE
-    minimal = MINIMAL
-    none = NOMETADATA
+    verbose = "verbose"
+    minimal = "minimalmetadata"
+    none = "nometadata"
 
     @property
     def light(self) -> bool:

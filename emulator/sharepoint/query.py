@@ -69,11 +69,6 @@ class Options:
     skiptoken: dict[str, str]
     raw: dict[str, str]
 
-    @property
-    def selected(self) -> bool:
-        """Whether ``$select`` named properties (rather than all of them)."""
-        return not self.select.all
-
     def next_link(self, base_url: str, token: str) -> str:
         """The absolute URL of the next page: these options with a new ``$skiptoken``."""
         params = {k: v for k, v in self.raw.items() if k.lower() != "$skiptoken"}

@@ -13,6 +13,7 @@ from emulator.sharepoint.errors import (
     lookup_not_expanded,
     method_not_allowed,
     no_such_property,
+    not_found,
     resource_not_found,
 )
 from emulator.sharepoint.odata import (
@@ -161,7 +162,7 @@ def _as_node(value: Any) -> Node:
         return value
     if isinstance(value, list):
         return Listed(value)
-    raise resource_not_found("null")
+    raise not_found()
 
 
 class Listed(Collection):

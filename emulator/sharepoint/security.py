@@ -1,5 +1,8 @@
 """Principals and permissions: ``siteusers``, ``sitegroups``, ``roledefinitions`` and the
-``roleassignments`` of webs, lists, folders and items (reading them needs full control)."""
+``roleassignments`` of webs, lists, folders and items.
+
+Reading permissions app-only needs full control; the tokens SharePoint accepts
+(``Sites.FullControl.All``, or ``Sites.Selected`` on a granted site) all carry it."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.sharepoint.context import Ctx
-from emulator.sharepoint.errors import access_denied, principal_not_found, resource_not_found
+from emulator.sharepoint.errors import principal_not_found, resource_not_found
 from emulator.sharepoint.odata import Complex, Int64
 from emulator.sharepoint.paths import Segment
 from emulator.sharepoint.resources import Collection, Nav, Node, Resource
@@ -265,11 +268,9 @@ class RoleAssignments(Collection):
         self.site, self.owner_path, self.assignments = site, owner_path, assignments
 
     def members(self, ctx: Ctx) -> list[Resource]:
-        require_full_control(ctx)
         return [RoleAssignmentRes(self.site, self.owner_path, a) for a in self.assignments]
 
     def by_id(self, value: Any, ctx: Ctx) -> Node:
-        require_full_control(ctx)
         for assignment in self.assignments:
             if assignment.principal_id == value:
                 return RoleAssignmentRes(self.site, self.owner_path, assignment)
@@ -277,12 +278,6 @@ class RoleAssignments(Collection):
 
     def routes(self, ctx: Ctx) -> dict[str, Callable[[Segment], Node]]:
         return {"getbyprincipalid": lambda seg: self.by_id(seg.arg("principalId"), ctx)}
-
-
-def require_full_control(ctx: Ctx) -> None:
-    """Refuse reading permissions to an app without full control of the site."""
-    if not ctx.full_control:
-        raise access_denied()
 
 
 def role_assignments(site: Site, owner_path: str, assignments: list[RoleAssignment],

@@ -2,7 +2,7 @@
 
 import importlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from indexer.extract.text import tidy
@@ -40,7 +40,7 @@ def extension(filename: str) -> str:
     return os.path.splitext(filename)[1].lower()
 
 
-def check(filename: str, data: bytes, extra: Iterable[str] = ()) -> str | None:
+def check(filename: str, data: bytes, extra: Collection[str] = ()) -> str | None:
     """Why ``data`` cannot be read at all, or ``None``. ``extra``: more known extensions."""
     ext = extension(filename)
     if ext not in READERS and ext not in extra:

@@ -1,7 +1,7 @@
 """Text from Office Open XML files: Word (.docx), Excel (.xlsx) and PowerPoint (.pptx)."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, time
 from io import BytesIO
 
 import docx
@@ -83,7 +83,7 @@ def read_xlsx(data: bytes) -> Iterator[str]:
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime) and not value.time():
+    if isinstance(value, datetime) and value.time() == time():
         return value.date().isoformat()
     return str(value)
 

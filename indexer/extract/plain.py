@@ -3,7 +3,7 @@
 import codecs
 from collections.abc import Iterator
 
-from indexer.extract.sanitise import html_to_text
+from indexer.extract.sanitise import iter_html_text
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -31,4 +31,4 @@ def read_text(data: bytes) -> Iterator[str]:
 
 def read_html(data: bytes) -> Iterator[str]:
     """The visible text of an HTML file."""
-    yield html_to_text(decode(data))
+    yield from iter_html_text(decode(data))

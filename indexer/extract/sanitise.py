@@ -3,6 +3,7 @@
 import html
 import re
 import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -51,10 +52,18 @@ def safe_url(url: str) -> str | None:
 
 def html_to_text(markup: str) -> str:
     """The visible text of HTML, one line per block, without script, style or markup."""
+    return tidy("\n".join(iter_html_text(markup)))
+
+
+def iter_html_text(markup: str, chunk: int = 1 << 16) -> Iterator[str]:
+    """The visible text of HTML, parsed a chunk at a time and yielded a run of whole blocks
+    at a time, so that a reader of a large file can stop early."""
     parser = _TextParser()
-    parser.feed(markup)
+    for start in range(0, len(markup), chunk):
+        parser.feed(markup[start:start + chunk])
+        yield parser.take()
     parser.close()
-    return tidy("".join(parser.parts))
+    yield parser.take(final=True)
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -156,11 +165,12 @@ class TolerantHTMLParser(HTMLParser):
 
 
 class _TextParser(TolerantHTMLParser):
-    """Collects text, with a newline at each block boundary, skipping hidden elements."""
+    """Collects text block by block, skipping hidden elements."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self._blocks: list[str] = []
+        self._parts: list[str] = []  # of the block being read
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
@@ -179,10 +189,23 @@ class _TextParser(TolerantHTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
-            self.parts.append(_RUNS_OF_SPACE.sub(" ", data))
+            self._parts.append(_RUNS_OF_SPACE.sub(" ", data))
+
+    def take(self, final: bool = False) -> str:
+        """The blocks read so far, one per line (and the unfinished one if ``final``)."""
+        if final:
+            self._end_block()
+        text = "\n".join(self._blocks)
+        self._blocks = []
+        return text
 
     def _boundary(self, tag: str) -> None:
         if tag in _BLOCKS:
-            self.parts.append("\n")
+            self._end_block()
         elif tag in _CELLS:
-            self.parts.append(" ")
+            self._parts.append(" ")
+
+    def _end_block(self) -> None:
+        if self._parts:
+            self._blocks.append("".join(self._parts))
+            self._parts = []

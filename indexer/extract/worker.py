@@ -7,10 +7,12 @@ kills the worker, reports the file, and starts a fresh worker for the next file.
 
 import logging
 import multiprocessing
+import os
 import pickle
 import resource
 import signal
 import threading
+import time
 import warnings
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
@@ -152,6 +154,7 @@ def _serve(conn: Connection, memory_limit: int | None, max_chars: int,
            readers: Mapping[str, Reader]) -> None:
     """The worker's main loop: read a file name and its bytes, answer (text, error)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)  # parsers log every oddity of a file
     files.preload()
@@ -169,6 +172,14 @@ def _serve(conn: Connection, memory_limit: int | None, max_chars: int,
         pass  # the parent has gone or closed the pipe
     finally:
         conn.close()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the worker if the parent dies while it is busy with a file (when idle, it sees
+    the pipe close)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _limit_memory(limit: int) -> None:

@@ -16,7 +16,7 @@ from emulator.tenant import ListItem, Tenant
 
 
 @pytest.fixture(scope="module")
-def tenant(sample_tenant_bytes: bytes) -> Tenant:
+def sundby(sample_tenant_bytes: bytes) -> Tenant:
     """The session's sample tenant, shared read-only by this module's tests."""
     return pickle.loads(sample_tenant_bytes)
 
@@ -29,8 +29,8 @@ def readable(tenant: Tenant) -> list[ListItem]:
 
 # --- documents -------------------------------------------------------------------------------
 
-def test_at_least_80_documents_in_every_format(tenant: Tenant) -> None:
-    found = documents(tenant)
+def test_at_least_80_documents_in_every_format(sundby: Tenant) -> None:
+    found = documents(sundby)
     names = [item.name for _, _, item in found]
 
     assert len(found) >= 80
@@ -39,14 +39,14 @@ def test_at_least_80_documents_in_every_format(tenant: Tenant) -> None:
     assert {site.url for site, _, _ in found} == set(c.SITE_URLS)
 
 
-def test_office_files_open_with_their_libraries(tenant: Tenant) -> None:
-    for item in readable(tenant):
+def test_office_files_open_with_their_libraries(sundby: Tenant) -> None:
+    for item in readable(sundby):
         assert len(words_in(text_of(item.name, item.current.read()))) >= 5, item.file_ref
 
 
-def test_the_corrupt_and_the_empty_file(tenant: Tenant) -> None:
-    corrupt = find(tenant, c.INTRANET, c.DOCUMENTS, c.CORRUPT_FILE)
-    empty = find(tenant, c.INTRANET, c.DOCUMENTS, c.EMPTY_FILE)
+def test_the_corrupt_and_the_empty_file(sundby: Tenant) -> None:
+    corrupt = find(sundby, c.INTRANET, c.DOCUMENTS, c.CORRUPT_FILE)
+    empty = find(sundby, c.INTRANET, c.DOCUMENTS, c.EMPTY_FILE)
 
     with pytest.raises(zipfile.BadZipFile):
         openpyxl.load_workbook(io.BytesIO(corrupt.current.read()))
@@ -54,23 +54,23 @@ def test_the_corrupt_and_the_empty_file(tenant: Tenant) -> None:
     assert empty.current.size == 0 and empty.current.read() == b""
 
 
-def test_large_files_weigh_several_megabytes(tenant: Tenant) -> None:
-    sizes = {item.name: item.current.size for _, _, item in documents(tenant)}
+def test_large_files_weigh_several_megabytes(sundby: Tenant) -> None:
+    sizes = {item.name: item.current.size for _, _, item in documents(sundby)}
 
     for name in c.LARGE_FILES:
         assert 3_000_000 <= sizes[name] <= 6_000_000
     assert sum(size > 1_000_000 for size in sizes.values()) == len(c.LARGE_FILES)
 
 
-def test_documents_lie_in_nested_folders(tenant: Tenant) -> None:
+def test_documents_lie_in_nested_folders(sundby: Tenant) -> None:
     depths = [item.file_ref.count("/") - lst.root_url.count("/") - 1
-              for _, lst, item in documents(tenant)]
+              for _, lst, item in documents(sundby)]
 
     assert max(depths) >= 2 and depths.count(0) >= 20
 
 
-def test_dates_and_authors_are_spread_over_the_past_year(tenant: Tenant) -> None:
-    found = [item for _, _, item in documents(tenant)]
+def test_dates_and_authors_are_spread_over_the_past_year(sundby: Tenant) -> None:
+    found = [item for _, _, item in documents(sundby)]
     newest = max(item.modified for item in found)
     ages = [newest - item.created for item in found]
 
@@ -80,8 +80,8 @@ def test_dates_and_authors_are_spread_over_the_past_year(tenant: Tenant) -> None
     assert len({item.author_id for item in found}) >= 6
 
 
-def test_a_draft_document_that_was_never_published(tenant: Tenant) -> None:
-    item = find(tenant, c.HR_SITE, c.POLICIES, c.DRAFT_DOCUMENT)
+def test_a_draft_document_that_was_never_published(sundby: Tenant) -> None:
+    item = find(sundby, c.HR_SITE, c.POLICIES, c.DRAFT_DOCUMENT)
 
     assert item.current.label == "0.1"
 
@@ -90,25 +90,25 @@ def document_words(tenant: Tenant, site_url: str, title: str, name: str) -> set[
     return words_in(text_of(name, find(tenant, site_url, title, name).current.read()))
 
 
-def test_compound_words_and_their_parts_are_in_different_documents(tenant: Tenant) -> None:
-    compound = document_words(tenant, c.HR_SITE, c.DOCUMENTS, c.COMPOUND_DOCUMENT)
-    satisfaction = document_words(tenant, c.INTRANET, c.DOCUMENTS, c.SATISFACTION_DOCUMENT)
-    survey = document_words(tenant, c.HR_SITE, c.DOCUMENTS, c.SURVEY_DOCUMENT)
+def test_compound_words_and_their_parts_are_in_different_documents(sundby: Tenant) -> None:
+    compound = document_words(sundby, c.HR_SITE, c.DOCUMENTS, c.COMPOUND_DOCUMENT)
+    satisfaction = document_words(sundby, c.INTRANET, c.DOCUMENTS, c.SATISFACTION_DOCUMENT)
+    survey = document_words(sundby, c.HR_SITE, c.DOCUMENTS, c.SURVEY_DOCUMENT)
 
     assert c.COMPOUND_WORD in compound and not {"tilfredshed", "undersøgelse"} & compound
     assert "tilfredshed" in satisfaction and c.COMPOUND_WORD not in satisfaction
     assert "undersøgelse" in survey and c.COMPOUND_WORD not in survey
 
 
-def test_each_inflected_form_has_a_document_of_its_own(tenant: Tenant) -> None:
+def test_each_inflected_form_has_a_document_of_its_own(sundby: Tenant) -> None:
     forms = set(c.INFLECTED_DOCUMENTS)
     for form, name in c.INFLECTED_DOCUMENTS.items():
-        words = document_words(tenant, c.HR_SITE, c.DOCUMENTS, name)
+        words = document_words(sundby, c.HR_SITE, c.DOCUMENTS, name)
         assert words & forms == {form}
 
 
-def test_some_documents_are_in_english(tenant: Tenant) -> None:
-    english = [item for item in readable(tenant)
+def test_some_documents_are_in_english(sundby: Tenant) -> None:
+    english = [item for item in readable(sundby)
                if "the" in words_in(text_of(item.name, item.current.read()))]
 
     assert len(english) >= 8

@@ -25,16 +25,16 @@ from emulator.tenant import Tenant
 
 
 @pytest.fixture(scope="module")
-def tenant(sample_tenant_bytes: bytes) -> Tenant:
+def sundby(sample_tenant_bytes: bytes) -> Tenant:
     """The session's sample tenant, shared read-only by this module's tests."""
     return pickle.loads(sample_tenant_bytes)
 
 
 # --- news and pages --------------------------------------------------------------------------
 
-def test_intranet_news_have_banner_author_and_dates_over_four_months(tenant: Tenant) -> None:
-    news = published_news(tenant)
-    site, assets = library(tenant, c.INTRANET, c.SITE_ASSETS)
+def test_intranet_news_have_banner_author_and_dates_over_four_months(sundby: Tenant) -> None:
+    news = published_news(sundby)
+    site, assets = library(sundby, c.INTRANET, c.SITE_ASSETS)
     newest = max(item.created for item in news)
     ages = [(newest - item.fields["FirstPublishedDate"]).days for item in news]
 
@@ -50,20 +50,20 @@ def test_intranet_news_have_banner_author_and_dates_over_four_months(tenant: Ten
     assert formats == {"JPEG", "PNG"}
 
 
-def test_school_and_hr_sites_have_news_of_their_own(tenant: Tenant) -> None:
-    assert len(published_news(tenant, c.SCHOOLS)) >= 3
-    assert len(published_news(tenant, c.HR_SITE)) >= 2
+def test_school_and_hr_sites_have_news_of_their_own(sundby: Tenant) -> None:
+    assert len(published_news(sundby, c.SCHOOLS)) >= 3
+    assert len(published_news(sundby, c.HR_SITE)) >= 2
 
 
-def test_most_news_is_danish_and_some_english(tenant: Tenant) -> None:
-    english = [i for i in published_news(tenant) if i.name.removesuffix(".aspx") in ENGLISH]
+def test_most_news_is_danish_and_some_english(sundby: Tenant) -> None:
+    english = [i for i in published_news(sundby) if i.name.removesuffix(".aspx") in ENGLISH]
 
-    assert 3 <= len(english) < len(published_news(tenant)) // 3
+    assert 3 <= len(english) < len(published_news(sundby)) // 3
     assert "Welcome to our international colleagues" in {i.fields["Title"] for i in english}
 
 
-def test_every_news_canvas_is_sharepoint_html_with_searchable_web_parts(tenant: Tenant) -> None:
-    for item in published_news(tenant):
+def test_every_news_canvas_is_sharepoint_html_with_searchable_web_parts(sundby: Tenant) -> None:
+    for item in published_news(sundby):
         raw = published(item).fields["CanvasContent1"]
         canvas = Canvas()
         canvas.feed(raw)
@@ -78,21 +78,21 @@ def test_every_news_canvas_is_sharepoint_html_with_searchable_web_parts(tenant: 
         assert any(x["searchablePlainTexts"] for x in processed)
 
 
-def test_an_image_web_part_shows_an_uploaded_image(tenant: Tenant) -> None:
-    item = find(tenant, c.INTRANET, c.SITE_PAGES, c.IMAGE_WEB_PART_TITLE)
+def test_an_image_web_part_shows_an_uploaded_image(sundby: Tenant) -> None:
+    item = find(sundby, c.INTRANET, c.SITE_PAGES, c.IMAGE_WEB_PART_TITLE)
     canvas = Canvas()
     canvas.feed(item.fields["CanvasContent1"])
     images = [x["serverProcessedContent"]["imageSources"] for x in canvas.web_parts]
-    _, assets = library(tenant, c.INTRANET, c.SITE_ASSETS)
+    _, assets = library(sundby, c.INTRANET, c.SITE_ASSETS)
 
     assert {"imageSource": c.IMAGE_WEB_PART_URL} in images
     assert Image.open(io.BytesIO(assets.item_by_url(c.IMAGE_WEB_PART_URL).current.read()))
     assert c.IMAGE_WEB_PART_CAPTION in item.fields["CanvasContent1"]
 
 
-def test_audience_targeted_news(tenant: Tenant) -> None:
-    groups = {g.name: g.id for g in tenant.directory.groups.values()}
-    audiences = {i.fields["Title"]: i.fields["_ModernAudienceAadObjectIds"] for i in pages(tenant)}
+def test_audience_targeted_news(sundby: Tenant) -> None:
+    groups = {g.name: g.id for g in sundby.directory.groups.values()}
+    audiences = {i.fields["Title"]: i.fields["_ModernAudienceAadObjectIds"] for i in pages(sundby)}
 
     assert audiences[c.TEACHERS_NEWS_TITLE] == [groups[p.TEACHERS]]
     assert audiences[c.MANAGERS_NEWS_TITLE] == [groups[p.MANAGERS]]
@@ -100,16 +100,16 @@ def test_audience_targeted_news(tenant: Tenant) -> None:
     assert sum(bool(a) for a in audiences.values()) == 3
 
 
-def test_administration_news_is_also_hidden_by_permissions(tenant: Tenant) -> None:
-    site, lst = library(tenant, c.INTRANET, c.SITE_PAGES)
-    item = find(tenant, c.INTRANET, c.SITE_PAGES, c.ADMINISTRATION_NEWS_TITLE)
+def test_administration_news_is_also_hidden_by_permissions(sundby: Tenant) -> None:
+    site, lst = library(sundby, c.INTRANET, c.SITE_PAGES)
+    item = find(sundby, c.INTRANET, c.SITE_PAGES, c.ADMINISTRATION_NEWS_TITLE)
 
-    assert readers(tenant, site, lst, item) == {p.HR, p.IT_ADMIN}
+    assert readers(sundby, site, lst, item) == {p.HR, p.IT_ADMIN}
     assert c.ADMINISTRATION_NEWS_WORD in item.fields["CanvasContent1"]
 
 
-def test_published_news_with_a_newer_draft(tenant: Tenant) -> None:
-    item = find(tenant, c.INTRANET, c.SITE_PAGES, c.DRAFT_ONLY_TITLE)
+def test_published_news_with_a_newer_draft(sundby: Tenant) -> None:
+    item = find(sundby, c.INTRANET, c.SITE_PAGES, c.DRAFT_ONLY_TITLE)
     published, draft = item.versions
 
     assert (published.label, draft.label) == ("1.0", "1.1")
@@ -119,16 +119,16 @@ def test_published_news_with_a_newer_draft(tenant: Tenant) -> None:
     assert draft.fields["FirstPublishedDate"] == published.fields["FirstPublishedDate"]
 
 
-def test_a_news_post_that_was_never_published(tenant: Tenant) -> None:
-    item = find(tenant, c.INTRANET, c.SITE_PAGES, c.NEVER_PUBLISHED_TITLE)
+def test_a_news_post_that_was_never_published(sundby: Tenant) -> None:
+    item = find(sundby, c.INTRANET, c.SITE_PAGES, c.NEVER_PUBLISHED_TITLE)
 
     assert [v.label for v in item.versions] == ["0.1"]
     assert item.fields["FirstPublishedDate"] is None and item.fields["PromotedState"] == 2
     assert c.NEVER_PUBLISHED_WORD in item.fields["CanvasContent1"]
 
 
-def test_draft_words_occur_only_in_drafts(tenant: Tenant) -> None:
-    for site in tenant.sites.values():
+def test_draft_words_occur_only_in_drafts(sundby: Tenant) -> None:
+    for site in sundby.sites.values():
         for lst in site.lists.values():
             for item in lst.items.values():
                 for version in item.versions:
@@ -137,20 +137,20 @@ def test_draft_words_occur_only_in_drafts(tenant: Tenant) -> None:
                         assert c.DRAFT_WORD not in text and c.NEVER_PUBLISHED_WORD not in text
 
 
-def test_a_page_that_is_not_news(tenant: Tenant) -> None:
-    item = find(tenant, c.INTRANET, c.SITE_PAGES, c.PAGE_TITLE)
+def test_a_page_that_is_not_news(sundby: Tenant) -> None:
+    item = find(sundby, c.INTRANET, c.SITE_PAGES, c.PAGE_TITLE)
 
     assert item.fields["PromotedState"] == 0 and item.current.label == "1.0"
 
 
-def test_hostile_html_is_stored_as_the_editor_pasted_it(tenant: Tenant) -> None:
-    canvas = find(tenant, c.INTRANET, c.SITE_PAGES, c.HOSTILE_NEWS_TITLE).fields["CanvasContent1"]
+def test_hostile_html_is_stored_as_the_editor_pasted_it(sundby: Tenant) -> None:
+    canvas = find(sundby, c.INTRANET, c.SITE_PAGES, c.HOSTILE_NEWS_TITLE).fields["CanvasContent1"]
 
     assert "<script>" in canvas and "onerror=" in canvas and 'href="javascript:' in canvas
 
 
-def test_a_banner_with_alt_text(tenant: Tenant) -> None:
-    banner = find(tenant, c.INTRANET, c.SITE_PAGES, c.BANNER_ALT_TITLE).fields["BannerImageUrl"]
+def test_a_banner_with_alt_text(sundby: Tenant) -> None:
+    banner = find(sundby, c.INTRANET, c.SITE_PAGES, c.BANNER_ALT_TITLE).fields["BannerImageUrl"]
 
     assert banner["Description"] == c.BANNER_ALT_TEXT
     assert banner["Url"].startswith("/sites/intranet/SiteAssets/SitePages/")

@@ -66,6 +66,8 @@ def test_site_pages_api_serves_the_json_canvas(connect) -> None:
     pages = ctx.site_pages.pages.get().execute_query()
     assert [p.properties["FileName"] for p in pages] == ["Nyhed.aspx", "Kladde.aspx", "Om.aspx"]
     assert "CanvasJson1" not in pages[0].properties
+    paged = ctx.site_pages.pages.get_all(page_size=2).execute_query()
+    assert [p.id for p in paged] == [1, 2, 3]
     page = ctx.site_pages.pages.get_by_id(1).get().execute_query()
     controls = json.loads(page.properties["CanvasJson1"])
     assert controls == [{"controlType": 4, "id": "c1",

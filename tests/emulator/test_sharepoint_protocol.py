@@ -130,3 +130,29 @@ def test_listing_5000_items_with_page_size_500(emu: Emulator, connect, tenant: T
     sent = emu.state.requests.matching("/_api/")
     assert len(sent) == 10
     assert all(r.status == 200 for r in sent)
+
+
+def test_paging_in_modified_order_follows_the_sort(emu: Emulator, bearer, tenant: Tenant) -> None:
+    site = tenant.site_by_url("/sites/intranet")
+    docs = site.list_by_title("Dokumenter")
+    anna = tenant.directory.user_by_upn("anna@kommune.example")
+    editing.save_version(tenant, site, docs, docs.item_by_url(f"{docs.root_url}/Notat 04.txt"),
+                         anna, when=datetime(2024, 6, 1, tzinfo=UTC))
+    url = (f"{emu.site_url('intranet')}/_api/web/lists/GetByTitle('Dokumenter')/items"
+           "?$select=Id,Modified&$orderby=Modified desc&$top=4")
+    seen = []
+    while url:
+        body = requests.get(url, headers=bearer, timeout=10).json()["d"]
+        seen += [(r["Modified"], r["Id"]) for r in body["results"]]
+        url = body.get("__next")
+    assert len(seen) == 14
+    assert [m for m, _ in seen] == sorted((m for m, _ in seen), reverse=True)
+    assert [i for _, i in seen[4:]] == [7, 13, 12, 11, 10, 9, 8, 6, 5, 4]
+    assert seen[4][0] == "2024-06-01T00:00:00Z"
+
+
+def test_writes_are_refused(emu: Emulator, bearer) -> None:
+    url = f"{emu.site_url('intranet')}/_api/web"
+    answer = requests.post(url, headers=bearer | {"X-HTTP-Method": "MERGE"}, json={}, timeout=10)
+    assert answer.status_code == 405
+    assert answer.json()["error"]["code"].endswith("ClientServiceException")

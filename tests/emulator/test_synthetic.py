@@ -23,14 +23,14 @@ DOCS = 2000
 
 
 @pytest.fixture(scope="module")
-def tenant() -> Tenant:
+def synthetic() -> Tenant:
     return build_synthetic_tenant(DOCS, seed=7)
 
 
 @pytest.fixture(scope="module")
-def contents(tenant: Tenant) -> dict[str, bytes]:
+def contents(synthetic: Tenant) -> dict[str, bytes]:
     """The bytes of every document, by unique id, each made once."""
-    return {item.unique_id: item.current.read() for item in files(tenant)}
+    return {item.unique_id: item.current.read() for item in files(synthetic)}
 
 
 def files(tenant: Tenant) -> list[ListItem]:
@@ -47,33 +47,33 @@ def body_words(content: GeneratedText, data: bytes) -> int:
                                 (content.fmt == "md"))
 
 
-def test_the_documents_are_spread_over_the_sites(tenant: Tenant) -> None:
+def test_the_documents_are_spread_over_the_sites(synthetic: Tenant) -> None:
     per_site = {site.url: sum(not i.is_folder for lst in site.lists.values()
                               if lst.base_template == DOCUMENT_LIBRARY
                               for i in lst.items.values())
-                for site in tenant.sites.values()}
+                for site in synthetic.sites.values()}
 
-    assert len(files(tenant)) == DOCS
+    assert len(files(synthetic)) == DOCS
     assert len(per_site) == 10 and min(per_site.values()) == DOCS // 10
-    assert len({item.name for item in files(tenant)}) == DOCS
+    assert len({item.name for item in files(synthetic)}) == DOCS
 
 
-def test_about_five_percent_have_unique_permissions(tenant: Tenant) -> None:
-    for site in tenant.sites.values():
+def test_about_five_percent_have_unique_permissions(synthetic: Tenant) -> None:
+    for site in synthetic.sites.values():
         for lst in site.lists.values():
             for item in lst.items.values():
                 if item.has_unique_role_assignments:
                     kinds = {site.principals[a.principal_id].principal_type
                              for a in item.role_assignments}
                     assert kinds == {SECURITY_GROUP, SHAREPOINT_GROUP}
-    share = sum(i.has_unique_role_assignments for i in files(tenant)) / DOCS
+    share = sum(i.has_unique_role_assignments for i in files(synthetic)) / DOCS
 
     assert 0.045 <= share <= 0.055
 
 
 def test_generated_documents_have_300_to_1500_words_in_two_languages(
-        tenant: Tenant, contents: dict[str, bytes]) -> None:
-    items = [i for i in files(tenant) if isinstance(i.current.content, GeneratedText)]
+        synthetic: Tenant, contents: dict[str, bytes]) -> None:
+    items = [i for i in files(synthetic) if isinstance(i.current.content, GeneratedText)]
     generated = [i.current.content for i in items]
     counts = [body_words(i.current.content, contents[i.unique_id]) for i in items]
 
@@ -84,22 +84,22 @@ def test_generated_documents_have_300_to_1500_words_in_two_languages(
     assert 0.1 < sum(content.english for content in generated) / len(generated) < 0.3
 
 
-def test_declared_sizes_are_the_sizes_of_the_bytes(tenant: Tenant,
+def test_declared_sizes_are_the_sizes_of_the_bytes(synthetic: Tenant,
                                                    contents: dict[str, bytes]) -> None:
-    for item in files(tenant):
+    for item in files(synthetic):
         assert item.current.size == len(contents[item.unique_id]), item.file_ref
 
 
-def test_generated_text_is_small_to_keep_and_the_same_on_every_read(tenant: Tenant) -> None:
-    content = next(i.current.content for i in files(tenant)
+def test_generated_text_is_small_to_keep_and_the_same_on_every_read(synthetic: Tenant) -> None:
+    content = next(i.current.content for i in files(synthetic)
                    if isinstance(i.current.content, GeneratedText))
 
     assert len(pickle.dumps(content)) < 300
     assert content() == content() == pickle.loads(pickle.dumps(content))()
 
 
-def test_some_documents_are_real_office_files(tenant: Tenant) -> None:
-    office = [i for i in files(tenant) if i.name.endswith((".docx", ".pdf"))]
+def test_some_documents_are_real_office_files(synthetic: Tenant) -> None:
+    office = [i for i in files(synthetic) if i.name.endswith((".docx", ".pdf"))]
     word = next(i for i in office if i.name.endswith(".docx"))
     pdf = next(i for i in office if i.name.endswith(".pdf"))
 
@@ -108,8 +108,8 @@ def test_some_documents_are_real_office_files(tenant: Tenant) -> None:
     assert len(pypdf.PdfReader(io.BytesIO(pdf.current.read())).pages[0].extract_text()) > 500
 
 
-def test_the_intranet_has_published_news(tenant: Tenant) -> None:
-    pages = list(tenant.site_by_url("/sites/intranet").list_by_title("Webstedssider")
+def test_the_intranet_has_published_news(synthetic: Tenant) -> None:
+    pages = list(synthetic.site_by_url("/sites/intranet").list_by_title("Webstedssider")
                  .items.values())
 
     assert len(pages) == 5 + DOCS // 200
@@ -126,13 +126,13 @@ def test_the_same_seed_builds_the_same_tenant() -> None:
 
 
 def test_a_saved_tenant_loads_whole_and_stays_editable(
-        tenant: Tenant, contents: dict[str, bytes], tmp_path: Path) -> None:
-    path = tmp_path / "synthetic.tenant"
-    save_tenant(tenant, path)
+        synthetic: Tenant, contents: dict[str, bytes], tmp_path: Path) -> None:
+    path = tmp_path / "synthetic.synthetic"
+    save_tenant(synthetic, path)
     loaded = load_tenant(path)
 
     assert [(i.unique_id, i.file_ref, i.current.size) for i in files(loaded)] == [
-        (i.unique_id, i.file_ref, i.current.size) for i in files(tenant)]
+        (i.unique_id, i.file_ref, i.current.size) for i in files(synthetic)]
     assert all(item.current.read() == contents[item.unique_id]
                for item in files(loaded)[::25])
     site = loaded.site_by_url("/sites/intranet")
@@ -149,7 +149,7 @@ def test_a_saved_tenant_loads_whole_and_stays_editable(
 
 def test_load_refuses_a_file_that_is_not_a_tenant(tmp_path: Path) -> None:
     path = tmp_path / "other.pickle"
-    path.write_bytes(pickle.dumps({"not": "a tenant"}))
+    path.write_bytes(pickle.dumps({"not": "a synthetic"}))
 
     with pytest.raises(TypeError, match="not a Tenant"):
         load_tenant(path)
@@ -177,3 +177,8 @@ def test_bulk_upload_logs_each_file_and_refuses_clashes_and_missing_folders() ->
         bulk.add_files(small, site, lst, [bulk.NewFile("", "A.TXT", b"", anna, now)])
     with pytest.raises(editing.EditError, match="no folder"):
         bulk.add_files(small, site, lst, [bulk.NewFile("Mangler", "c.txt", b"", anna, now)])
+
+
+def test_a_tenant_needs_a_site() -> None:
+    with pytest.raises(ValueError, match="at least one site"):
+        build_synthetic_tenant(10, sites=0)

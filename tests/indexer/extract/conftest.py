@@ -2,6 +2,7 @@
 
 import io
 from collections.abc import Callable
+from datetime import datetime
 from html.parser import HTMLParser
 
 import docx
@@ -54,6 +55,7 @@ def make_xlsx() -> bytes:
     sheet.append(["Område", "Beløb"])
     sheet.append([CARE, 1250000.0])
     sheet.append(["Skoler", None, "bemærk: æøå"])
+    sheet.append(["Frist", datetime(2025, 3, 1), datetime(2025, 3, 1, 12, 30)])
     other = book.create_sheet("Bilag")
     other["B3"] = SURVEY
     buffer = io.BytesIO()

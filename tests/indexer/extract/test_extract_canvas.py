@@ -134,17 +134,18 @@ def test_rich_text_directly_inside_the_control():
 
 
 def test_web_part_properties_written_as_markup():
-    markup = ('<div data-sp-prop-name="title" data-sp-searchableplaintext="true">Kalender for '
-              'Æblehaven &amp; co</div><div data-sp-prop-name="body"><p>Åbent <b>hus</b></p>'
+    markup = ('<div data-sp-prop-name="title" data-sp-searchableplaintext="true">dublet</div>'
+              '<div data-sp-prop-name="subtitle" data-sp-searchableplaintext="true">Åbent hus i '
+              'Æblehaven &amp; co</div><div data-sp-prop-name="body"><p>Kom <b>forbi</b></p>'
               f'</div><img data-sp-prop-name="imageSource" src="{IMAGE}">'
-              '<a data-sp-prop-name="link" href="https://sundby.dk/kalender"></a>'
-              '<div data-sp-prop-name="title" data-sp-searchableplaintext="true">dublet</div>')
+              '<a data-sp-prop-name="link" href="https://sundby.dk/kalender"></a>')
     part = web_part("Hero", server_content(texts={"title": "Kalender"}), position(1), markup)
     canvas = parse_canvas(html_form(part), PAGE)
-    assert canvas.text == "Kalender\nÅbent hus"
-    assert canvas.html == "<p>Åbent <b>hus</b></p>".replace("<b>", "").replace("</b>", "")
+    assert canvas.text == "Kalender\nÅbent hus i Æblehaven & co\nKom forbi"
+    assert canvas.html == "<p>Kom forbi</p>"
     assert canvas.images == [IMAGE]
     assert canvas.links == ["https://sundby.dk/kalender"]
+    assert canvas.error is None
 
 
 def test_web_parts_without_content_or_page_url_leave_no_placeholder():
@@ -269,7 +270,7 @@ def _check(canvas: Canvas, safe_html) -> None:
     safe_html(canvas.html)
 
 
-@settings(max_examples=1500, deadline=None, database=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(start=st.integers(0, len(CANVAS_SAMPLE)), end=st.integers(0, len(CANVAS_SAMPLE)),
        insert=st.sampled_from(["", "<", ">", '"', "&#123;", "</div>", "<div data-sp-rte>", "\x00",
                         '<div data-sp-canvascontrol="" data-sp-controldata="{">', "<![x[",
@@ -279,13 +280,13 @@ def test_a_damaged_html_canvas_never_raises(start, end, insert, safe_html):
            safe_html)
 
 
-@settings(max_examples=1500, deadline=None, database=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(controls=st.lists(JSON_VALUES, max_size=5))
 def test_any_json_canvas_never_raises(controls, safe_html):
     _check(parse_canvas(json.dumps(controls), PAGE), safe_html)
 
 
-@settings(max_examples=1500, deadline=None, database=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(raw=st.text(max_size=200))
 def test_any_text_never_raises(raw, safe_html):
     _check(parse_canvas(raw, PAGE), safe_html)

@@ -29,6 +29,7 @@ def test_xlsx_sheet_names_and_cell_values(xlsx_bytes):
     assert lines[0] == "Budget 2025"
     assert f"{CARE} 1250000" in lines
     assert "Skoler bemærk: æøå" in lines
+    assert "Frist 2025-03-01 2025-03-01 12:30:00" in lines
     assert lines[-2:] == ["Bilag", SURVEY]
 
 

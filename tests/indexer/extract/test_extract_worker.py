@@ -7,8 +7,11 @@ which imports this module by name to find them.
 import ctypes
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +35,12 @@ def exit_abruptly(data: bytes) -> list[str]:
 def segfault(data: bytes) -> list[str]:
     """Dereferences a null pointer."""
     return [ctypes.string_at(0).decode()]
+
+
+def hang_and_tell(data: bytes) -> list[str]:
+    """Creates the file named by ``data``, then never returns."""
+    Path(data.decode()).touch()
+    return hang(data)
 
 
 def bomb(data: bytes) -> list[str]:
@@ -157,3 +166,34 @@ def test_threads_can_share_one_extractor(extractor, docx_bytes, pdf_bytes):
 def test_readers_must_be_importable_functions():
     with pytest.raises(AttributeError):
         Extractor(readers={".x": lambda data: [data.decode()]})
+
+
+def test_a_busy_worker_ends_when_its_parent_is_killed(tmp_path):
+    signal_file = tmp_path / "hanging"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "import test_extract_worker as t\n"
+         "e = t.Extractor(timeout=600, readers={'.hang': t.hang_and_tell})\n"
+         "print(e._worker.process.pid, flush=True)\n"
+         f"e.extract('x.hang', {str(signal_file).encode()!r})"],
+        stdout=subprocess.PIPE, text=True,
+        env=os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)})
+    with parent:
+        worker = int(parent.stdout.readline())
+        _wait_for(signal_file.exists)
+        parent.kill()
+    _wait_for(lambda: not _running(worker))
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)

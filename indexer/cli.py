@@ -1,0 +1,109 @@
+"""``indexer sync | watch | status``: the indexer's command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from indexer import logs
+from indexer.config import SettingsError
+from indexer.extract import Extractor
+from indexer.index import IndexLocked, IndexUnavailable, SearchIndex
+from indexer.runlock import AlreadyRunning, RunLock
+from indexer.settings import IndexerSettings, load_settings
+from indexer.sharepoint.client import ClientSettings, SharePointClient, token_provider
+from indexer.status import render_status
+from indexer.sync import FAILED, OK, Syncer, SyncReport
+
+log = logging.getLogger("indexer")
+
+
+def make_client(settings: IndexerSettings) -> SharePointClient:
+    """The SharePoint client the settings describe (certificate sign-in, retries)."""
+    client_settings = ClientSettings(
+        authority=settings.authority, client_id=settings.client_id,
+        certificate_key_file=Path(settings.certificate_key_file),
+        certificate_thumbprint=settings.certificate_thumbprint,
+        organisation=settings.organisation, ca_file=Path(settings.ca_file) if settings.ca_file
+        else None, max_file_bytes=settings.max_file_bytes)
+    first_site = (settings.sharepoint_sites or [settings.sharepoint_hub_site])[0]
+    return SharePointClient(first_site, token_provider(client_settings, settings.sharepoint_url),
+                            client_settings)
+
+
+def _summary(report: SyncReport) -> str:
+    upserts = sum(r.upserts for r in report.lists)
+    deletes = sum(r.deletes for r in report.lists)
+    failures = sum(r.extract_failures for r in report.lists)
+    failed = len(report.failed_sites) + sum(1 for r in report.lists if r.error)
+    return (f"{len(report.lists)} lists: {upserts} written, {deletes} deleted, "
+            f"{failures} unreadable files, {failed} failures")
+
+
+def run_sync(settings: IndexerSettings, full: bool, site: str | None) -> int:
+    """One pass; the exit code tells success, partial failure and failure apart."""
+    with RunLock(settings.index_dir), Extractor(
+            max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
+        index = SearchIndex.open_or_create(settings.index_dir)
+        report = Syncer(settings, index, make_client(settings), extractor).run(full, site)
+        log.info("sync finished: %s", _summary(report))
+        return report.exit_code
+
+
+def run_watch(settings: IndexerSettings) -> int:
+    """Incremental passes every poll interval until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with RunLock(settings.index_dir), Extractor(
+            max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
+        index = SearchIndex.open_or_create(settings.index_dir)
+        syncer = Syncer(settings, index, make_client(settings), extractor)
+        code = OK
+        while not stop.is_set():
+            report = syncer.run()
+            code = report.exit_code
+            log.info("pass finished: %s", _summary(report))
+            stop.wait(settings.poll_interval)
+        log.info("stopped")
+        return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="indexer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    sync = commands.add_parser("sync", help="run one pass")
+    sync.add_argument("--full", action="store_true", help="re-enumerate every list")
+    sync.add_argument("--site", help="only this site URL")
+    commands.add_parser("watch", help="run incremental passes until stopped")
+    commands.add_parser("status", help="show per site and list what was synced")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``indexer`` command."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.stderr.write(f"indexer: {exc}\n")
+        return FAILED
+    logs.configure(settings.log_format)
+    try:
+        if args.command == "sync":
+            return run_sync(settings, args.full, args.site)
+        if args.command == "watch":
+            return run_watch(settings)
+        sys.stdout.write(render_status(SearchIndex.open(settings.index_dir)))
+        return OK
+    except (AlreadyRunning, IndexLocked, IndexUnavailable) as exc:
+        log.error("%s", exc)
+        return FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
