@@ -17,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="serve the sample tenant (the default)")
     _serve_options(serve)
+    demo = commands.add_parser("demo", help="sample tenant, sync, and the portal on port 5000")
+    _serve_options(demo)
     generate = commands.add_parser("generate", help="write a large synthetic tenant to a file")
     generate.add_argument("--docs", type=int, default=10_000, help="number of documents")
     generate.add_argument("--sites", type=int, default=10, help="number of sites")
@@ -86,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "generate":
         return generate(args)
+    if args.command == "demo":
+        from emulator.demo import run_demo
+
+        return run_demo(args.data_dir.parent, args.seed, args.http_port, args.https_port)
     return serve(args)
 
 

@@ -40,3 +40,11 @@ def emulator(sample_tenant: Tenant, tmp_path: Path, credentials_dir: Path) -> It
     (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
     with Emulator(sample_tenant, data_dir) as running:
         yield running
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Property-based tests draw the same examples on every run, so CI is repeatable."""
+    from hypothesis import settings
+
+    settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+    settings.load_profile("repeatable")

@@ -1,7 +1,8 @@
 """The change log over REST: ``CurrentChangeToken`` and ``POST …/GetChanges`` on a site, web
 or list, with an ``SP.ChangeQuery`` body exactly as clients send it.
 
-A token older than the tenant's retention, or of another object, is refused with
+A token older than the tenant's retention (or expired by an ``expire_change_tokens`` fault),
+or of another object, is refused with
 ``SPInvalidChangeTokenException`` when ``tenant.expired_token_behaviour`` is ``"error"`` (the
 documented behaviour) and silently answered with no changes when it is ``"silent"`` (the
 SharePoint Online bug, sp-dev-docs #10389). A malformed token is always refused.
@@ -79,7 +80,8 @@ class Changes(Node):
         problem = None
         if (scope, object_id) != (self.scope, self.object_id.lower()):
             problem = "The change token refers to a different object."
-        elif moment < ctx.tenant.clock.now() - timedelta(days=ctx.tenant.change_retention_days):
+        elif (moment < ctx.tenant.clock.now() - timedelta(days=ctx.tenant.change_retention_days)
+              or ctx.state.faults.change_tokens_expired()):
             problem = "The changeToken refers to a time before the start of the current change log."
         if problem is None:
             return number

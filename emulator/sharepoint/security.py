@@ -41,6 +41,11 @@ def _name_id(login_name: str) -> str:
     return hashlib.sha256(login_name.lower().encode()).hexdigest()[:16]
 
 
+def _id_info(name_id: str) -> Complex:
+    return Complex("SP.UserIdInfo", {"NameId": name_id,
+                                     "NameIdIssuer": "urn:federation:microsoftonline"})
+
+
 class UserRes(Resource):
     """``SP.User``: a person, or an Entra group (PrincipalType 4) in the user information list."""
 
@@ -54,11 +59,12 @@ class UserRes(Resource):
 
     def properties(self, ctx: Ctx) -> dict:
         p, person = self.principal, self.principal.principal_type == USER
-        user_id = (Complex("SP.UserIdInfo", {"NameId": _name_id(p.login_name),
-                                              "NameIdIssuer": "urn:federation:microsoftonline"})
-                   if person else None)
+        user_id = _id_info(_name_id(p.login_name)) if person else None
+        member = ctx.tenant.directory.user_by_upn(p.login_name.rsplit("|", 1)[-1])
         return {"Id": p.id, "IsHiddenInUI": False, "LoginName": p.login_name, "Title": p.title,
-                "PrincipalType": p.principal_type, "Email": p.email, "Expiration": "",
+                "PrincipalType": p.principal_type,
+                "AadObjectId": _id_info(member.oid) if person and member else None,
+                "Email": p.email, "Expiration": "",
                 "IsEmailAuthenticationGuestUser": False, "IsShareByEmailGuestUser": False,
                 "IsSiteAdmin": p.is_site_admin, "UserId": user_id,
                 "UserPrincipalName": p.email if person and p.email else None}

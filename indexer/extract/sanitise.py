@@ -69,6 +69,8 @@ def iter_html_text(markup: str, chunk: int = 1 << 16) -> Iterator[str]:
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
+    if name in ("href", "src") and safe_url(value) is None:
+        return False  # also what the scheme check cannot parse, such as a broken host
     return name not in _NUMERIC_ATTRIBUTES or (value.isascii() and value.isdigit()
                                                and len(value) <= 4)
 

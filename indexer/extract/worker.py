@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from types import TracebackType
+from typing import Self
 
 from indexer.extract import files
 from indexer.extract.files import MAX_CHARS, Extraction, Reader
@@ -36,10 +37,13 @@ _READY = "ready"
 class Extractor:
     """Extracts text from files in a worker process, one file at a time.
 
+    Files over ``max_bytes`` are refused; a file may take ``timeout`` seconds; at most
+    ``max_chars`` of text is kept; the worker's address space is capped at ``memory_limit``
+    bytes (``None``: no cap). ``readers`` adds readers by lower-case extension (".log"); they
+    are sent to the worker by reference, so they must be importable module-level functions.
+
     Use it as a context manager, or call :meth:`close`. It is safe to share between threads
-    (calls are serialised); use several for parallel extraction. ``readers`` adds readers
-    by extension; they are sent to the worker by reference, so they must be importable
-    module-level functions.
+    (calls are serialised); use several for parallel extraction.
     """
 
     def __init__(self, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
@@ -53,7 +57,7 @@ class Extractor:
         self._lock = threading.Lock()
         self._worker: _Worker | None = _Worker(self._worker_args)
 
-    def __enter__(self) -> "Extractor":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -133,7 +137,7 @@ class _Worker:
         return f"extraction worker did not start within {START_TIMEOUT:g} s"
 
     def death(self) -> str:
-        """How the worker ended, once it has (it is killed if it lingers)."""
+        """How the worker ended (after waiting up to 5 s for it to end)."""
         self.process.join(5)
         code = self.process.exitcode
         if code is None:
