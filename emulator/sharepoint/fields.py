@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from emulator.sharepoint.context import Ctx
+from emulator.sharepoint.lookup import memo
 from emulator.sharepoint.odata import Coll, Complex
 from emulator.tenant import SITE_PAGES, ListItem, Site, SPList, Version
 
@@ -22,7 +23,6 @@ SITE_PAGES_FIELDS = ("Title", "Description", "CanvasContent1", "BannerImageUrl",
                      "_ModernAudienceAadObjectIds")
 LIBRARY_FIELDS = ("Title",)
 OFFICE_TYPES = {"docx", "doc", "xlsx", "xls", "pptx", "ppt"}
-_schemas: dict[str, tuple[tuple, tuple[str, ...]]] = {}
 
 
 def odata_name(internal: str) -> str:
@@ -33,17 +33,16 @@ def odata_name(internal: str) -> str:
 def columns(lst: SPList) -> tuple[str, ...]:
     """The internal names of the list's columns beyond the built-in ones, in schema order."""
     key = (len(lst.items), lst.next_item_id, lst.last_item_modified)
-    cached = _schemas.get(lst.id)
-    if cached and cached[0] == key:
-        return cached[1]
+    return memo(lst, "columns", key, lambda: _scan(lst))
+
+
+def _scan(lst: SPList) -> tuple[str, ...]:
     names = dict.fromkeys(SITE_PAGES_FIELDS if lst.base_template == SITE_PAGES
                           else LIBRARY_FIELDS)
     for item in lst.items.values():
         for version in item.versions:
             names.update(dict.fromkeys(version.fields))
-    found = tuple(names)
-    _schemas[lst.id] = (key, found)
-    return found
+    return tuple(names)
 
 
 def convert(value: Any, ctx: Ctx) -> Any:

@@ -7,13 +7,8 @@ from typing import Any
 from emulator.sharepoint import fields as f
 from emulator.sharepoint.context import Ctx
 from emulator.sharepoint.errors import out_of_range
-from emulator.sharepoint.resources import Collection, Node, Resource
+from emulator.sharepoint.resources import Collection, Node, Resource, list_path
 from emulator.tenant import ListItem, Site, SPList, Version
-
-
-def list_path(lst: SPList) -> str:
-    """The canonical path of a list after ``_api/``."""
-    return f"Web/Lists(guid'{lst.id}')"
 
 
 class ItemVersionRes(Resource):

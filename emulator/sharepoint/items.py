@@ -1,4 +1,4 @@
-"""List items: ``items``, ``items(<id>)``, their versions and user lookups.
+"""List items: ``items`` and ``items(<id>)`` with their fields, files and permissions.
 
 Paging is SharePoint's: ``$top`` (100 by default) with ``$skiptoken=Paged=TRUE&p_ID=<n>`` and
 an absolute ``__next``; ``$skip`` is ignored. Items are kept in id order, so a page start is
@@ -27,12 +27,12 @@ from emulator.sharepoint.errors import (
 )
 from emulator.sharepoint.files import FileRes, FolderRes
 from emulator.sharepoint.filters import parse_datetime
-from emulator.sharepoint.item_versions import ItemVersions, list_path
-from emulator.sharepoint.lookup import effective_assignments
+from emulator.sharepoint.item_versions import ItemVersions
+from emulator.sharepoint.lookup import effective_assignments, memo
 from emulator.sharepoint.odata import collection_body, iso, json_response
 from emulator.sharepoint.paths import Segment
 from emulator.sharepoint.query import Options, Order
-from emulator.sharepoint.resources import Collection, Nav, Node, Resource, render
+from emulator.sharepoint.resources import Collection, Nav, Node, Resource, list_path, render
 from emulator.sharepoint.security import RoleAssignments, role_assignments
 from emulator.sharepoint.userinfo import LookupUser
 from emulator.tenant import ListItem, Site, SPList
@@ -62,7 +62,6 @@ _STANDARD: dict[str, Callable[[ListItem], Any]] = {
     "odata__level": lambda i: f.published_level(i.current),
     "hasuniqueroleassignments": lambda i: i.has_unique_role_assignments,
 }
-_keys_cache: dict[str, tuple[tuple, list[int]]] = {}
 
 
 class ItemRes(Resource):
@@ -207,12 +206,7 @@ class Items(Collection):
 
 
 def _ids(lst: SPList) -> list[int]:
-    key = (len(lst.items), lst.next_item_id)
-    cached = _keys_cache.get(lst.id)
-    if cached is None or cached[0] != key:
-        cached = (key, sorted(lst.items))
-        _keys_cache[lst.id] = cached
-    return cached[1]
+    return memo(lst, "ids", (len(lst.items), lst.next_item_id), lambda: sorted(lst.items))
 
 
 def _int(text: str | None) -> int | None:

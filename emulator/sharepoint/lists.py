@@ -13,10 +13,10 @@ from emulator.sharepoint.changes import Changes, current_token
 from emulator.sharepoint.context import Ctx
 from emulator.sharepoint.errors import list_not_found, list_not_found_by_title, not_found
 from emulator.sharepoint.files import FolderRes
-from emulator.sharepoint.items import ItemRes, Items, list_path
+from emulator.sharepoint.items import ItemRes, Items
 from emulator.sharepoint.odata import Complex
 from emulator.sharepoint.paths import Segment
-from emulator.sharepoint.resources import Collection, Nav, Node, Resource
+from emulator.sharepoint.resources import Collection, Nav, Node, Resource, list_path
 from emulator.sharepoint.security import RoleAssignments, role_assignments
 from emulator.tenant import DOCUMENT_LIBRARY, SITE_PAGES, Site, SPList
 

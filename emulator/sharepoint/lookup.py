@@ -4,36 +4,45 @@ moves on (every add, rename, move and delete is logged)."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from emulator.tenant import ListItem, RoleAssignment, Site, SPList
+
+T = TypeVar("T")
+_memos: dict[tuple[int, str], tuple[weakref.ref, tuple, Any]] = {}
+
+
+def memo(owner: object, name: str, key: tuple, build: Callable[[], T]) -> T:
+    """``build()`` for ``owner``, kept until ``key`` changes or ``owner`` is gone."""
+    slot = (id(owner), name)
+    entry = _memos.get(slot)
+    if entry is not None and entry[0]() is owner and entry[1] == key:
+        return entry[2]
+    value = build()
+    _memos[slot] = (weakref.ref(owner, lambda _, s=slot: _memos.pop(s, None)), key, value)
+    return value
 
 
 @dataclass
 class _Index:
-    key: tuple
     by_url: dict[str, int] = field(default_factory=dict)
     by_dir: dict[str, list[int]] = field(default_factory=dict)
 
 
-_lists: dict[str, _Index] = {}
-_unique: dict[str, tuple[tuple, dict[str, tuple[str, int]]]] = {}
-
-
-def _key(site: Site, lst: SPList) -> tuple:
-    return len(lst.items), lst.next_item_id, site.changes.last_number()
+def _build(lst: SPList) -> _Index:
+    index = _Index()
+    for item in lst.items.values():
+        index.by_url[item.file_ref.lower()] = item.id
+        index.by_dir.setdefault(item.dir.lower(), []).append(item.id)
+    return index
 
 
 def _index(site: Site, lst: SPList) -> _Index:
-    key = _key(site, lst)
-    index = _lists.get(lst.id)
-    if index is None or index.key != key:
-        index = _Index(key)
-        for item in lst.items.values():
-            index.by_url[item.file_ref.lower()] = item.id
-            index.by_dir.setdefault(item.dir.lower(), []).append(item.id)
-        _lists[lst.id] = index
-    return index
+    key = (len(lst.items), lst.next_item_id, site.changes.last_number())
+    return memo(lst, "index", key, lambda: _build(lst))
 
 
 def list_for_url(site: Site, url: str) -> SPList | None:
@@ -61,13 +70,10 @@ def children(site: Site, lst: SPList, folder_url: str) -> list[ListItem]:
 def by_unique_id(site: Site, unique_id: str) -> tuple[SPList, ListItem] | None:
     """The list and item whose ``UniqueId`` is ``unique_id``."""
     key = (site.changes.last_number(), sum(len(x.items) for x in site.lists.values()))
-    cached = _unique.get(site.id)
-    if cached is None or cached[0] != key:
-        table = {item.unique_id.lower(): (lst.id, item.id)
-                 for lst in site.lists.values() for item in lst.items.values()}
-        cached = (key, table)
-        _unique[site.id] = cached
-    found = cached[1].get(unique_id.strip("{}").lower())
+    table = memo(site, "unique", key, lambda: {
+        item.unique_id.lower(): (lst.id, item.id)
+        for lst in site.lists.values() for item in lst.items.values()})
+    found = table.get(unique_id.strip("{}").lower())
     if found is None:
         return None
     lst = site.lists.get(found[0])

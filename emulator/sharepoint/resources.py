@@ -27,8 +27,14 @@ from emulator.sharepoint.odata import (
 )
 from emulator.sharepoint.paths import Segment
 from emulator.sharepoint.query import Tree
+from emulator.tenant import SPList
 
 Nav = Callable[[], Any]
+
+
+def list_path(lst: SPList) -> str:
+    """The canonical path of a list after ``_api/``."""
+    return f"Web/Lists(guid'{lst.id}')"
 
 
 class Node:

@@ -39,7 +39,12 @@ class LookupUser(Resource):
                 "SipAddress": lambda: p.email or None if p else None,
                 "IsSiteAdmin": lambda: p.is_site_admin if p else False,
                 "Deleted": lambda: p is None, "Picture": lambda: None,
-                "JobTitle": lambda: None, "Department": lambda: None}
+                "JobTitle": lambda: self._job_title(ctx), "Department": lambda: None}
+
+    def _job_title(self, ctx: Ctx) -> str | None:
+        principal = self.site.principals.get(self.principal_id)
+        person = ctx.tenant.directory.user_by_upn(principal.email) if principal else None
+        return person.job_title or None if person else None
 
     def unknown(self, name: str) -> Exception | None:
         return no_such_field(name)
