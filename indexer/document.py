@@ -123,10 +123,6 @@ class Document:
             return text
         return text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
 
-    def visible_to(self, principals: Iterable[str]) -> bool:
-        """Whether a user holding ``principals`` may see this item."""
-        return not set(self.acl).isdisjoint(principals)
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict (datetimes as ISO 8601 strings)."""
         data = dataclasses.asdict(self)

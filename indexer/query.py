@@ -20,7 +20,7 @@ from whoosh.query import And, AndNot, DateRange, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
 from indexer.analysis import TOKEN_RE, fold, terms_by_position
-from indexer.index import FIELD_BOOSTS
+from indexer.schema import FIELD_BOOSTS
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 24

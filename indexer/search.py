@@ -6,30 +6,32 @@ built once per (index generation, principal set) from cached per-principal bitma
 in an LRU; counts and facets are popcounts of bitmap intersections, so nothing that a user
 may not see is ever counted, suggested or shown.
 
-Each thread keeps its own Whoosh searcher and opens a new one only when the index generation
-changes (one directory listing per call); ``Searcher.refresh()`` is never used.
+Searchers are pooled per index generation; a new one is opened only when the generation
+changes (checked with one directory listing per call); ``Searcher.refresh()`` is never used.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from whoosh.query import And, Query, Term
+from whoosh.query import And, DateRange, Query, Term
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import distance
 
 from indexer.analysis import PREFIX_MAX, TOKEN_RE, fold, stems
-from indexer.bitmaps import Bitmap, Generation, lowest_bit, to_bits
+from indexer.bitmaps import Bitmap, Generation, lowest_bit
 from indexer.document import Document
-from indexer.index import NO_AUDIENCE, SearchIndex, from_stored
+from indexer.index import SearchIndex
 from indexer.query import clean, filter_queries, parse, rewrite_words, word_query
+from indexer.ranking import top_documents
+from indexer.schema import NO_AUDIENCE, from_stored
 from indexer.snippets import snippet_html
 
 MAX_PAGE_SIZE = 50
@@ -84,40 +86,78 @@ class TitleSuggestion:
 
 
 class Reader:
-    """Thread-safe, security-trimmed read access to a :class:`SearchIndex` for the portal."""
+    """Thread-safe, security-trimmed read access to a :class:`SearchIndex` for the portal.
+
+    Searchers are pooled: a call borrows one on the latest generation (opening a new one if
+    the index changed since) and gives it back; searchers of older generations are closed.
+    """
 
     def __init__(self, index: SearchIndex) -> None:
         self._index = index
-        self._local = threading.local()
+        self._idle: list[tuple[int, Searcher]] = []
+        self._latest = -1
         self._generations: dict[int, Generation] = {}
         self._lock = threading.Lock()
 
-    def _open(self) -> tuple[Searcher, Generation]:
-        local = self._local
-        if getattr(local, "generation", None) != self._index.generation():
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
-            local.searcher = self._index.searcher()
-            local.generation = local.searcher.reader().generation()
+    def close(self) -> None:
+        """Close the idle searchers (searchers in use are closed when given back)."""
         with self._lock:
-            if local.generation not in self._generations:
-                self._generations[local.generation] = Generation(local.searcher.doc_count_all())
-                for old in sorted(self._generations)[:-2]:
-                    del self._generations[old]
-            return local.searcher, self._generations[local.generation]
+            idle, self._idle, self._latest = self._idle, [], -1
+        for _, searcher in idle:
+            searcher.close()
 
-    def _visible(self, principals: Iterable[str]) -> tuple[Searcher, Generation, Bitmap]:
-        searcher, generation = self._open()
-        principals = frozenset(p.strip().lower() for p in principals)
-        return searcher, generation, generation.visible(searcher, principals)
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _borrow(self) -> tuple[int, Searcher]:
+        latest = self._index.generation()
+        with self._lock:
+            self._latest = latest
+            stale = [s for g, s in self._idle if g != latest]
+            self._idle = [(g, s) for g, s in self._idle if g == latest]
+            borrowed = self._idle.pop() if self._idle else None
+        for searcher in stale:
+            searcher.close()
+        if borrowed is None:
+            searcher = self._index.searcher()
+            borrowed = (searcher.reader().generation(), searcher)
+        return borrowed
+
+    def _give_back(self, generation: int, searcher: Searcher) -> None:
+        with self._lock:
+            keep = generation == self._latest
+            if keep:
+                self._idle.append((generation, searcher))
+        if not keep:
+            searcher.close()
+
+    @contextmanager
+    def _visible(self, principals: Iterable[str]) -> Iterator[tuple[Searcher, Generation,
+                                                                     Bitmap]]:
+        """A searcher, its generation's caches, and what ``principals`` may see."""
+        number, searcher = self._borrow()
+        try:
+            with self._lock:
+                if number not in self._generations:
+                    self._generations[number] = Generation(searcher.doc_count_all())
+                    for old in sorted(self._generations)[:-2]:
+                        del self._generations[old]
+                generation = self._generations[number]
+            principals = frozenset(p.strip().lower() for p in principals)
+            yield searcher, generation, generation.visible(searcher, principals)
+        finally:
+            self._give_back(number, searcher)
 
     def get(self, doc_id: str, principals: Iterable[str]) -> Document | None:
         """The document if the user may see it, else None (the caller answers 404)."""
-        searcher, _, visible = self._visible(principals)
-        docnum = searcher.document_number(id=doc_id)
-        if docnum is None or docnum not in visible:
-            return None
-        return from_stored(searcher.stored_fields(docnum))
+        with self._visible(principals) as (searcher, _, visible):
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None or docnum not in visible:
+                return None
+            return from_stored(searcher.stored_fields(docnum))
 
     def latest_news(self, principals: Iterable[str], limit: int = 10, offset: int = 0,
                     site_id: str | None = None, targeted: bool = True) -> Listing:
@@ -126,87 +166,70 @@ class Reader:
         ``targeted`` (the front page) keeps only news without audiences or targeted at one of
         the user's groups; the news archive passes ``targeted=False``.
         """
-        principals = frozenset(principals)
-        searcher, generation, visible = self._visible(principals)
-        mask = visible.mask & generation.term(searcher, "kind", "news")
-        if site_id:
-            mask &= generation.term(searcher, "site_id", site_id.lower())
-        if targeted:
-            groups = [p.split(":", 1)[1] for p in principals if p.startswith("group:")]
-            audiences = (generation.term(searcher, "audiences", a)
-                         for a in [NO_AUDIENCE, *groups])
-            mask &= reduce(or_, audiences, 0)
-        return self._listing(searcher, generation, "news", mask, limit, offset)
+        principals = frozenset(p.strip().lower() for p in principals)
+        with self._visible(principals) as (searcher, generation, visible):
+            mask = visible.mask & generation.term(searcher, "kind", "news")
+            if targeted:
+                groups = [p.split(":", 1)[1] for p in principals if p.startswith("group:")]
+                audiences = (generation.term(searcher, "audiences", a)
+                             for a in [NO_AUDIENCE, *groups])
+                mask &= reduce(or_, audiences, 0)
+            return self._listing(searcher, generation, mask, site_id, limit, offset)
 
     def recent_documents(self, principals: Iterable[str], limit: int = 10, offset: int = 0,
                          site_id: str | None = None) -> Listing:
         """Visible documents (files), most recently modified first."""
-        searcher, generation, visible = self._visible(principals)
-        mask = visible.mask
+        with self._visible(principals) as (searcher, generation, visible):
+            mask = visible.mask & generation.term(searcher, "kind", "document")
+            return self._listing(searcher, generation, mask, site_id, limit, offset)
+
+    def _listing(self, searcher: Searcher, generation: Generation, mask: int,
+                 site_id: str | None, limit: int, offset: int) -> Listing:
         if site_id:
             mask &= generation.term(searcher, "site_id", site_id.lower())
-        return self._listing(searcher, generation, "document", mask, limit, offset)
-
-    def _listing(self, searcher: Searcher, generation: Generation, kind: str, mask: int,
-                 limit: int, offset: int) -> Listing:
-        bits = to_bits(mask, generation.size)
-        wanted = max(0, offset) + max(0, limit)
-        picked: list[int] = []
-        for docnum in generation.newest(searcher, kind):
-            if len(picked) >= wanted:
-                break
-            if bits[docnum >> 3] >> (docnum & 7) & 1:
-                picked.append(docnum)
-        docs = [from_stored(searcher.stored_fields(d)) for d in picked[max(0, offset):]]
-        total = (mask & generation.term(searcher, "kind", kind)).bit_count()
-        return Listing(total, docs)
+        offset = max(0, offset)
+        picked = generation.newest(searcher, mask, offset + max(0, limit))[offset:]
+        return Listing(mask.bit_count(), [from_stored(searcher.stored_fields(d)) for d in picked])
 
     def search(self, query: str, principals: Iterable[str],
                filters: Mapping[str, Any] | None = None, sort: str = "relevance",
                page: int = 1, page_size: int = 10) -> SearchResults:
-        """Search the visible items; facets count visible hits only.
+        """Search the visible items; the total and the facets count visible hits only.
 
         ``filters`` may hold ``site_id``, ``file_type``, ``kind`` (a value or a list) and
         ``modified_since`` (a datetime). ``sort`` is ``"relevance"`` or ``"newest"``.
         """
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
         page = min(max(1, page), MAX_RESULT_WINDOW // page_size)
-        searcher, generation, visible = self._visible(principals)
-        parsed = parse(query, searcher.reader())
-        if parsed.query is None or not visible.count:
-            return SearchResults(0, page=page, page_size=page_size)
-        whoosh_query = And([parsed.query, *filter_queries(filters)])
-        bits = visible.bits
-        matched = [d for d in searcher.docs_for_query(whoosh_query)
-                   if bits[d >> 3] >> (d & 7) & 1]
-        window = page * page_size
-        if sort == "newest":
-            top = heapq.nsmallest(window, matched, key=generation.rank(searcher).__getitem__)
-        else:
-            results = searcher.search(whoosh_query, filter=visible, limit=window)
-            top = [docnum for _, docnum in results.top_n]
-        hits = []
-        for docnum in top[(page - 1) * page_size:]:
-            doc = from_stored(searcher.stored_fields(docnum))
-            hits.append(Hit(doc, snippet_html(_snippet_text(doc), parsed.terms)))
-        facets = self._facets(searcher, generation, matched)
-        return SearchResults(len(matched), hits, facets, page, page_size)
+        with self._visible(principals) as (searcher, generation, visible):
+            parsed = parse(query, searcher.reader())
+            if parsed.query is None or not visible.count:
+                return SearchResults(0, page=page, page_size=page_size)
+            whoosh_query = And([parsed.query, *filter_queries(filters)])
+            matches = generation.match(searcher, whoosh_query) & visible.mask
+            window = page * page_size
+            if sort == "newest":
+                top = generation.newest(searcher, matches, window)
+            else:
+                top = top_documents(searcher, generation, whoosh_query, matches, window)
+            hits = []
+            for docnum in top[(page - 1) * page_size:]:
+                doc = from_stored(searcher.stored_fields(docnum))
+                hits.append(Hit(doc, snippet_html(_snippet_text(doc), parsed.terms)))
+            facets = self._facets(searcher, generation, matches)
+            return SearchResults(matches.bit_count(), hits, facets, page, page_size)
 
     def _facets(self, searcher: Searcher, generation: Generation,
-                matched: list[int]) -> dict[str, list[FacetCount]]:
-        bits = bytearray(generation.size // 8 + 1)
-        for docnum in matched:
-            bits[docnum >> 3] |= 1 << (docnum & 7)
-        hits = int.from_bytes(bits, "little")
-        now = datetime.now()
-        facets: dict[str, list[FacetCount]] = {
-            "modified": [FacetCount(name, name, (hits & generation.modified_since(
-                searcher, days, now)).bit_count()) for name, days in DATE_FACETS]}
+                matches: int) -> dict[str, list[FacetCount]]:
+        hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+        facets: dict[str, list[FacetCount]] = {"modified": []}
+        for name, days in DATE_FACETS:
+            since = generation.match(searcher, DateRange("modified", hour - timedelta(days), None))
+            facets["modified"].append(FacetCount(name, name, (matches & since).bit_count()))
         for facet, fieldname in (("site", "site_id"), ("type", "file_type")):
             counts = []
-            for btext in searcher.reader().lexicon(fieldname):
-                value = btext.decode("utf-8")
-                shared = hits & generation.term(searcher, fieldname, value)
+            for value in generation.values(searcher, fieldname):
+                shared = matches & generation.term(searcher, fieldname, value)
                 if shared:
                     label = (generation.site_title(searcher, value, lowest_bit(shared))
                              if facet == "site" else value)
@@ -216,44 +239,39 @@ class Reader:
 
     def suggest_titles(self, prefix: str, principals: Iterable[str],
                        limit: int = 8) -> list[TitleSuggestion]:
-        """Titles of visible items whose words start with the typed words (type-ahead)."""
+        """Visible items whose title words start with the typed words, newest first."""
         words = [fold(m.group())[:PREFIX_MAX] for m in TOKEN_RE.finditer(clean(prefix))]
         words = [w for w in words[:8] if len(w) >= 2]
-        searcher, _, visible = self._visible(principals)
-        if not words or not visible.count:
-            return []
-        query = And([Term("title_prefix", w) for w in words])
-        results = searcher.search(query, filter=visible, limit=max(1, min(limit, 50)))
-        suggestions = []
-        for hit in results:
-            record = hit["record"]
-            suggestions.append(TitleSuggestion(record["id"], record["title"], record["kind"],
-                                               record["url"]))
-        return suggestions
+        with self._visible(principals) as (searcher, generation, visible):
+            if not words:
+                return []
+            query = And([Term("title_prefix", w) for w in words])
+            matches = generation.match(searcher, query) & visible.mask
+            suggestions = []
+            for docnum in generation.newest(searcher, matches, min(limit, 50)):
+                record = searcher.stored_fields(docnum)["record"]
+                suggestions.append(TitleSuggestion(record["id"], record["title"], record["kind"],
+                                                   record["url"]))
+            return suggestions
 
     def did_you_mean(self, query: str, principals: Iterable[str]) -> str | None:
         """A corrected query built only from words in items the user may see, or None."""
-        searcher, _, visible = self._visible(principals)
-        if not visible.count:
-            return None
+        with self._visible(principals) as (searcher, generation, visible):
 
-        def fix(word: str) -> str | None:
-            lower = word.lower()
-            if len(lower) < 3 or _any_visible(searcher, visible, word_query(stems(lower))):
+            def seen(whoosh_query: Query) -> bool:
+                return bool(generation.match(searcher, whoosh_query) & visible.mask)
+
+            def fix(word: str) -> str | None:
+                lower = word.lower()
+                if len(lower) < 3 or seen(word_query(stems(lower))):
+                    return None
+                return _correction(searcher, generation, visible.mask, lower)
+
+            suggestion = rewrite_words(query, fix) if visible.count else None
+            if suggestion is None:
                 return None
-            return _correction(searcher, visible, lower)
-
-        suggestion = rewrite_words(query, fix)
-        if suggestion is None:
-            return None
-        parsed = parse(suggestion, searcher.reader())
-        if parsed.query is None or not _any_visible(searcher, visible, parsed.query):
-            return None
-        return suggestion
-
-
-def _any_visible(searcher: Searcher, visible: Bitmap, query: Query) -> bool:
-    return any(docnum in visible for docnum in searcher.docs_for_query(query))
+            parsed = parse(suggestion, searcher.reader())
+            return suggestion if parsed.query is not None and seen(parsed.query) else None
 
 
 def _keyboard_variants(word: str) -> list[str]:
@@ -264,18 +282,20 @@ def _keyboard_variants(word: str) -> list[str]:
     return sorted(variants)
 
 
-def _correction(searcher: Searcher, visible: Bitmap, word: str) -> str | None:
+def _correction(searcher: Searcher, generation: Generation, visible: int,
+                word: str) -> str | None:
     """The closest word of the visible items to ``word``; more visible items win ties."""
     max_distance = 1 if len(word) < 6 else 2
     best: tuple[int, int, str] | None = None
-    for reader, offset in searcher.reader().leaf_readers():
-        for variant in _keyboard_variants(word):
-            for candidate in reader.terms_within("words", variant, max_distance, prefix=1):
-                postings = reader.postings("words", candidate).all_ids()
-                count = sum(1 for d in postings if d + offset in visible)
-                key = (distance(candidate, variant), -count, candidate)
-                if count and candidate != word and (best is None or key < best):
-                    best = key
+    for variant in _keyboard_variants(word):
+        candidates = set()
+        for reader, _ in searcher.reader().leaf_readers():
+            candidates.update(reader.terms_within("words", variant, max_distance, prefix=1))
+        for candidate in candidates - {word}:
+            count = (generation.term(searcher, "words", candidate) & visible).bit_count()
+            key = (distance(candidate, variant), -count, candidate)
+            if count and (best is None or key < best):
+                best = key
     return best[2] if best else None
 
 

@@ -75,8 +75,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUICK_LINKS", "",
             "Front page quick links: `label|url` pairs separated by `;`.", as_quick_links),
     Setting("PINNED_NEWS", "",
-            "Comma-separated ids or SharePoint URLs of news shown first on the front page "
-            "(to those who may see them).", as_list),
+            "Comma-separated news to show first on the front page (to those who may see them "
+            "and are in their audience): document ids, or portal links ending in `/news/<id>`.",
+            as_list),
     Setting("DEFAULT_LANGUAGE", "da", "Language of the portal until a user picks one (da, en).",
             as_language),
     Setting("TIMEZONE", "Europe/Copenhagen", "Time zone that dates are shown in."),
@@ -102,22 +103,22 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def load_config(values: Mapping[str, Any] | None, testing: bool = False) -> dict[str, Any]:
+def load_config(values: Mapping[str, Any] | None) -> dict[str, Any]:
     """Flask config from ``values`` (default: the environment and ``.env``).
 
     Strings are parsed by the table; other values (tests pass Paths, lists, numbers) are taken
     as they are. Keys outside the table pass through. Outside testing, every setting a
-    production portal needs must be set.
+    production portal needs must be set (tests pass ``TESTING=True``).
     """
     raw = environment() if values is None else dict(values)
     known = {s.env for s in SETTINGS}
-    config = {s.env: value for s, value in zip(SETTINGS, load(SETTINGS, {
-        k: v for k, v in raw.items() if isinstance(v, str)}).values(), strict=True)}
+    parsed = load(SETTINGS, {k: v for k, v in raw.items() if isinstance(v, str)})
+    config = {s.env: parsed[s.attribute] for s in SETTINGS}
     config.update({k: v for k, v in raw.items() if k in known and not isinstance(v, str)})
     if values is not None:
         config.update({k: v for k, v in raw.items() if k not in known})
     missing = [s.env for s in SETTINGS if s.required_in_production and not config[s.env]]
-    if missing and not (testing or config.get("TESTING")):
+    if missing and not config.get("TESTING"):
         raise SettingsError("the portal cannot start: set " + ", ".join(missing)
                             + " (see 'Portal settings' in README.md)")
     return config
@@ -139,5 +140,7 @@ def readme_section() -> str:
     rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
     for setting in SETTINGS:
         default = f"`{setting.default}`" if setting.default else "—"
-        rows.append(f"| `{setting.env}` | {default} | {setting.help} |")
+        required = " **Needed in production.**" if setting.required_in_production else ""
+        meaning = setting.help.replace("|", "\\|") + required
+        rows.append(f"| `{setting.env}` | {default} | {meaning} |")
     return "\n".join(rows)

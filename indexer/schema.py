@@ -1,0 +1,158 @@
+"""The Whoosh schema, every field boost, and the mapping between documents and index fields.
+
+Text is indexed but not stored: the record (every field the portal shows) is stored as one
+dict, and the body and HTML are stored zlib-compressed (a third of their size), so snippets
+can be cut from the whole text of the hits shown.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh.analysis import Analyzer, IDTokenizer, LowercaseFilter
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import (
+    detect_language,
+    folded_analyzer,
+    parts_analyzer,
+    prefix_analyzer,
+    spelling_analyzer,
+    text_analyzer,
+    word_count,
+)
+from indexer.document import Document
+
+SCHEMA_VERSION = 2
+
+# Query-time boosts of the searchable text fields (BM25F, see indexer.ranking): the one place
+# they are set.
+FIELD_BOOSTS = {"title": 5.0, "description": 2.0, "body": 1.0}
+# A match on a part of a compound word scores this constant. Every match of a word on its own
+# scores at least its field boost (>= 1.0), so even both stems of a word matching as parts
+# (2 x 0.25) stay below it: a compound never outranks the plain word.
+PARTS_SCORE = 0.25
+NO_AUDIENCE = "-"
+MAX_BODY_CHARS = 500_000  # about 200 pages; longer text is indexed and stored up to here
+
+
+class Codec(W3Codec):
+    """Whoosh's W3 codec, remembering which columns a segment has.
+
+    Whoosh asks for a field length at every posting it writes, and for a field without a
+    length column (the ranked fields keep theirs in ``<name>_len``) each question cost a
+    stat(): a third of the indexing time. Segments are immutable, so the answer is cached.
+    """
+
+    def per_document_reader(self, storage: Any, segment: Any) -> W3PerDocReader:
+        return _PerDocReader(storage, segment)
+
+
+class _PerDocReader(W3PerDocReader):
+    def __init__(self, storage: Any, segment: Any) -> None:
+        super().__init__(storage, segment)
+        self._has: dict[str, bool] = {}
+
+    def has_column(self, fieldname: str) -> bool:
+        if fieldname not in self._has:
+            self._has[fieldname] = super().has_column(fieldname)
+        return self._has[fieldname]
+
+
+CODEC = Codec()
+
+
+def _ranked(analyzer: Analyzer) -> TEXT:
+    """A ranked text field with positions; its lengths live in a ``<name>_len`` column."""
+    field = TEXT(analyzer=analyzer)
+    field.scorable = False  # Whoosh's own length files are not read (see indexer.ranking)
+    return field
+
+
+def _length() -> COLUMN:
+    """A per-document word count (for BM25 length normalisation)."""
+    return COLUMN(NumericColumn("I"))
+
+
+def _unscored(analyzer: Analyzer) -> KEYWORD:
+    """A field that is only matched, never ranked: no positions, no field lengths."""
+    return KEYWORD(analyzer=analyzer, scorable=False)
+
+
+def build_schema() -> Schema:
+    """The index schema. Text fields are unstored: the record and the compressed text are.
+
+    Facet and filter fields need no columns: facets are counted from term bitmaps.
+    """
+    text = text_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True, sortable=True),
+        kind=ID,
+        site_id=ID(analyzer=IDTokenizer() | LowercaseFilter()),
+        list_id=ID,
+        file_type=ID,
+        title=_ranked(text),
+        description=_ranked(text),
+        body=_ranked(text),
+        title_len=_length(),
+        description_len=_length(),
+        body_len=_length(),
+        parts=_unscored(parts_analyzer()),
+        words=_unscored(spelling_analyzer()),
+        title_prefix=_unscored(prefix_analyzer()),
+        site_title=_unscored(folded_analyzer()),
+        author=_unscored(folded_analyzer()),
+        acl=KEYWORD(lowercase=True),
+        audiences=KEYWORD(lowercase=True),
+        modified=DATETIME(sortable=True),
+        sort_date=DATETIME(sortable=True),
+        record=STORED,
+        body_z=STORED,
+        html_z=STORED,
+    )
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6) if text else b""
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8") if data else ""
+
+
+def to_fields(doc: Document) -> dict[str, Any]:
+    """The Whoosh fields of a document (the language is detected if the record has none)."""
+    body = doc.body[:MAX_BODY_CHARS]
+    language = doc.language or detect_language(f"{doc.title}\n{doc.description}\n{body}")
+    record = doc.to_dict() | {"language": language}
+    del record["body"], record["html"]
+    text = f"{doc.title}\n{doc.description}\n{body}"
+    fields: dict[str, Any] = {
+        "id": doc.id, "kind": doc.kind, "site_id": doc.site_id, "list_id": doc.list_id,
+        "file_type": doc.file_type, "title": doc.title, "description": doc.description,
+        "body": body, "parts": text, "words": text, "title_prefix": doc.title,
+        "site_title": doc.site_title, "author": doc.author, "acl": " ".join(doc.acl),
+        "audiences": " ".join(doc.audiences) or NO_AUDIENCE,
+        "modified": _naive_utc(doc.modified),
+        "sort_date": _naive_utc(doc.published or doc.modified),
+        "record": record, "body_z": _pack(body), "html_z": _pack(doc.html),
+        "title_len": word_count(doc.title), "description_len": word_count(doc.description),
+        "body_len": word_count(body),
+    }
+    return {name: value for name, value in fields.items() if value != ""}
+
+
+def from_stored(stored: dict[str, Any]) -> Document:
+    """The document for a hit's stored fields."""
+    record = stored["record"]
+    return Document.from_dict(
+        record | {"body": _unpack(stored.get("body_z", b"")),
+                  "html": _unpack(stored.get("html_z", b""))})
