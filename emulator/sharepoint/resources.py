@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -53,15 +54,15 @@ class Node:
         return self.get(ctx)
 
 
-class Resource(Node):
+class Resource(Node, ABC):
     """An entity: default properties, properties only given when selected, and navigations."""
 
     type_name = ""
     quiet: frozenset[str] = frozenset()  # lookups: left out unless expanded or selected
 
+    @abstractmethod
     def path(self, ctx: Ctx) -> str:
         """This entity's canonical path after ``_api/``."""
-        raise NotImplementedError
 
     def uri(self, ctx: Ctx) -> str | None:
         """The ``__metadata`` uri: the absolute URL of :meth:`path`."""
@@ -126,12 +127,12 @@ class Value(Node):
                              ctx.fmt)
 
 
-class Collection(Node):
+class Collection(Node, ABC):
     """A collection of entities, filtered, sorted and sliced by the query options."""
 
+    @abstractmethod
     def members(self, ctx: Ctx) -> list[Resource]:
         """Every entity of the collection."""
-        raise NotImplementedError
 
     def by_id(self, value: Any, ctx: Ctx) -> Node:
         """The member addressed as ``collection(<value>)`` or ``GetById(<value>)``."""

@@ -21,6 +21,10 @@ class LookupUser(Resource):
     def __init__(self, site: Site, principal_id: int) -> None:
         self.site, self.principal_id = site, principal_id
 
+    def path(self, ctx: Ctx) -> str:
+        """The user's entry in the site's user information list."""
+        return f"Web/SiteUserInfoList/Items({self.principal_id})"
+
     def uri(self, ctx: Ctx) -> str | None:
         return None
 
