@@ -7,6 +7,8 @@ import logging
 import signal
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from indexer import logs
@@ -22,8 +24,12 @@ from indexer.sync import FAILED, OK, Syncer, SyncReport
 log = logging.getLogger("indexer")
 
 
-def make_client(settings: IndexerSettings) -> SharePointClient:
-    """The SharePoint client the settings describe (certificate sign-in, retries)."""
+def make_client(settings: IndexerSettings,
+                sleep: Callable[[float], None] = time.sleep) -> SharePointClient:
+    """The SharePoint client the settings describe (certificate sign-in, retries).
+
+    ``sleep`` is how it waits between retries (tests pass one that does not wait).
+    """
     client_settings = ClientSettings(
         authority=settings.authority, client_id=settings.client_id,
         certificate_key_file=Path(settings.certificate_key_file),
@@ -32,7 +38,7 @@ def make_client(settings: IndexerSettings) -> SharePointClient:
         else None, max_file_bytes=settings.max_file_bytes)
     first_site = (settings.sharepoint_sites or [settings.sharepoint_hub_site])[0]
     return SharePointClient(first_site, token_provider(client_settings, settings.sharepoint_url),
-                            client_settings)
+                            client_settings, sleep=sleep)
 
 
 def _summary(report: SyncReport) -> str:

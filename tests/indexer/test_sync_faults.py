@@ -1,0 +1,103 @@
+"""Throttling, broken connections, one indexer at a time, and what an incremental pass costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator import editing
+from emulator.announce import tenant_settings
+from emulator.sample import catalogue
+from emulator.server import Emulator
+from emulator.synthetic import build_synthetic_tenant
+from indexer.cli import make_client
+from indexer.extract import Extractor
+from indexer.index import SearchIndex
+from indexer.runlock import AlreadyRunning, RunLock
+from indexer.settings import load_settings
+from indexer.sync import Syncer
+
+
+def _syncer(emulator: Emulator, index_dir: Path, extractor: Extractor) -> Syncer:
+    settings = load_settings(tenant_settings(emulator) | {"INDEX_DIR": str(index_dir)})
+    client = make_client(settings, sleep=lambda seconds: None)
+    return Syncer(settings, SearchIndex.open_or_create(index_dir), client, extractor)
+
+
+def _records(syncer: Syncer) -> list[dict]:
+    return [doc.to_dict() for doc in syncer.index.all_documents()]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Iterator[Extractor]:
+    with Extractor(timeout=30) as running:
+        yield running
+
+
+def test_a_throttling_storm_and_broken_connections_end_in_the_right_index(
+        emulator: Emulator, tmp_path: Path, extractor: Extractor):
+    faults = emulator.state.faults
+    faults.add("throttle", status=429, retry_after=2, probability=0.25, seed=3)
+    faults.add("throttle", status=503, retry_after_date=True, retry_after=1, probability=0.05,
+               seed=4)
+    faults.add("drop", probability=0.05, seed=5)
+    faults.add("truncate", probability=0.05, seed=6)
+    stormy = _syncer(emulator, tmp_path / "stormy", extractor)
+    assert stormy.run().exit_code == 0
+    injected = faults.injected()
+    assert injected.get("throttle", 0) > 10 and injected.get("drop", 0) > 0
+    faults.clear()
+    calm = _syncer(emulator, tmp_path / "calm", extractor)
+    assert calm.run().exit_code == 0
+    assert _records(stormy) == _records(calm)
+    assert stormy.client.stats.throttled > 10
+
+
+def test_a_site_that_refuses_is_skipped_and_keeps_its_records(
+        emulator: Emulator, tmp_path: Path, extractor: Extractor):
+    syncer = _syncer(emulator, tmp_path / "index", extractor)
+    assert syncer.run().exit_code == 0
+    before = {d.id for d in syncer.index.all_documents() if "/sites/hr/" in d.path}
+    app = emulator.tenant.directory.apps[emulator.registration.client_id]
+    app.sharepoint_access = "selected"
+    app.granted_sites = {catalogue.INTRANET, catalogue.SCHOOLS, catalogue.IT_SITE}
+    emulator.state.faults.add("revoke_tokens", count=1)  # the next token carries the new grant
+    report = syncer.run()
+    assert report.exit_code == 1
+    assert list(report.failed_sites) == [emulator.site_url("hr")]
+    assert before and before <= {d.id for d in syncer.index.all_documents()}
+
+
+def test_a_second_indexer_refuses_with_a_clear_message(tmp_path: Path):
+    with RunLock(tmp_path / "index"), pytest.raises(AlreadyRunning, match="already running"):
+        with RunLock(tmp_path / "index"):
+            pass
+
+
+def _requests_for_one_pass(emulator: Emulator, syncer: Syncer) -> int:
+    emulator.state.requests.clear()
+    assert syncer.run().exit_code == 0
+    return len(emulator.state.requests.matching("/_api/"))
+
+
+def test_an_incremental_pass_costs_what_changed_not_the_tenant_size(
+        tmp_path: Path, credentials_dir: Path, extractor: Extractor):
+    tenant = build_synthetic_tenant(5000, sites=2)
+    data_dir = tmp_path / "emulator"
+    data_dir.mkdir()
+    (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
+    with Emulator(tenant, data_dir) as emulator:
+        syncer = _syncer(emulator, tmp_path / "index", extractor)
+        assert syncer.run().exit_code == 0
+        idle = _requests_for_one_pass(emulator, syncer)
+        site = next(iter(tenant.sites.values()))
+        library = next(lst for lst in site.lists.values() if lst.title == catalogue.DOCUMENTS)
+        editor = next(iter(tenant.directory.users.values()))
+        with tenant.lock:
+            editing.add_file(tenant, site, library, "", "Ny vejledning.txt",
+                             b"Ny vejledning om ferie.", editor)
+        one_change = _requests_for_one_pass(emulator, syncer)
+    assert one_change - idle <= 4  # the item, its permissions, its bytes, the next token
+    assert idle < 40 < 5000
