@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -33,13 +35,24 @@ def credentials_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def emulator(sample_tenant: Tenant, tmp_path: Path, credentials_dir: Path) -> Iterator[Emulator]:
+def serve(tmp_path: Path, credentials_dir: Path) -> Iterator[Callable[[Tenant], Emulator]]:
+    """Start an emulator for a tenant on free ports; every one is stopped after the test."""
+    numbers = itertools.count(1)
+    with ExitStack() as running:
+
+        def start(tenant: Tenant) -> Emulator:
+            data_dir = tmp_path / f"emulator-{next(numbers)}"
+            data_dir.mkdir()
+            (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
+            return running.enter_context(Emulator(tenant, data_dir))
+
+        yield start
+
+
+@pytest.fixture
+def emulator(sample_tenant: Tenant, serve: Callable[[Tenant], Emulator]) -> Emulator:
     """A running emulator with its own sample tenant on free ports."""
-    data_dir = tmp_path / "emulator"
-    data_dir.mkdir()
-    (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
-    with Emulator(sample_tenant, data_dir) as running:
-        yield running
+    return serve(sample_tenant)
 
 
 def pytest_configure(config: pytest.Config) -> None:

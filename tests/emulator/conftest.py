@@ -4,7 +4,7 @@ emulator serving it, and app-only SharePoint clients signed in through its Entra
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,13 +88,9 @@ def tenant() -> Tenant:
 
 
 @pytest.fixture
-def emu(tenant: Tenant, tmp_path: Path, credentials_dir: Path) -> Iterator[Emulator]:
+def emu(tenant: Tenant, serve: Callable[[Tenant], Emulator]) -> Emulator:
     """The emulator serving :func:`tenant` on free ports."""
-    data_dir = tmp_path / "emulator"
-    data_dir.mkdir()
-    (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
-    with Emulator(tenant, data_dir) as running:
-        yield running
+    return serve(tenant)
 
 
 class CASession(requests.Session):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +23,7 @@ DOCS = f"{SITE}/Shared Documents"
 
 
 @pytest.fixture
-def emu(tmp_path: Path, credentials_dir: Path) -> Iterator[Emulator]:
+def emu(serve: Callable[[Tenant], Emulator]) -> Emulator:
     """A running emulator: one site with a folder and a file, two users, one Entra group."""
     directory = Directory("5f0c7d1e-0000-4000-8000-000000000002", "kommune.test")
     anna = directory.add_user("anna", "Anna Andersen")
@@ -36,9 +36,7 @@ def emu(tmp_path: Path, credentials_dir: Path) -> Iterator[Emulator]:
     editing.add_folder(tenant, site, docs, "Politikker", anna)
     editing.add_file(tenant, site, docs, "Politikker", "ferie.txt", b"Ferie", anna)
     editing.add_list(tenant, site, "Arkiv", "Arkiv")
-    (tmp_path / "credentials").symlink_to(credentials_dir, target_is_directory=True)
-    with Emulator(tenant, tmp_path) as running:
-        yield running
+    return serve(tenant)
 
 
 @pytest.fixture
@@ -65,7 +63,7 @@ def test_requests_without_the_editor_key_are_refused(emu: Emulator, tmp_path: Pa
 
     assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"].startswith("Bearer")
     assert right.status_code == 200 and "now" in right.json()
-    assert (tmp_path / "credentials" / "editor-key.txt").read_text() == emu.editor_key
+    assert (emu.data_dir / "credentials" / "editor-key.txt").read_text() == emu.editor_key
     with pytest.raises(EditorApiError) as refused:
         EditorClient(emu.sharepoint_url, "nope").publish_news(site="intranet", title="X")
     assert refused.value.status == 401

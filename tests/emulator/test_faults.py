@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -23,15 +23,13 @@ API_PATH = "/sites/intranet/_api/web/lists"
 
 
 @pytest.fixture
-def emu(tmp_path: Path, credentials_dir: Path) -> Iterator[Emulator]:
+def emu(serve: Callable[[Tenant], Emulator]) -> Emulator:
     """A running emulator with one site and one user."""
     directory = Directory("5f0c7d1e-0000-4000-8000-000000000001", "kommune.test")
     anna = directory.add_user("anna", "Anna Andersen")
     tenant = Tenant("Testkommune", directory)
     editing.create_site(tenant, "intranet", "Intranet", owners=[anna.login_name])
-    (tmp_path / "credentials").symlink_to(credentials_dir, target_is_directory=True)
-    with Emulator(tenant, tmp_path) as running:
-        yield running
+    return serve(tenant)
 
 
 def get(emu: Emulator, path: str = API_PATH, **kwargs) -> requests.Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from emulator.announce import tenant_settings
 from emulator.sample import catalogue
 from emulator.server import Emulator
 from emulator.synthetic import build_synthetic_tenant
+from emulator.tenant import Tenant
 from indexer.cli import make_client
 from indexer.extract import Extractor
 from indexer.index import SearchIndex
@@ -83,21 +84,18 @@ def _requests_for_one_pass(emulator: Emulator, syncer: Syncer) -> int:
 
 
 def test_an_incremental_pass_costs_what_changed_not_the_tenant_size(
-        tmp_path: Path, credentials_dir: Path, extractor: Extractor):
+        tmp_path: Path, serve: Callable[[Tenant], Emulator], extractor: Extractor):
     tenant = build_synthetic_tenant(5000, sites=2)
-    data_dir = tmp_path / "emulator"
-    data_dir.mkdir()
-    (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
-    with Emulator(tenant, data_dir) as emulator:
-        syncer = _syncer(emulator, tmp_path / "index", extractor)
-        assert syncer.run().exit_code == 0
-        idle = _requests_for_one_pass(emulator, syncer)
-        site = next(iter(tenant.sites.values()))
-        library = next(lst for lst in site.lists.values() if lst.title == catalogue.DOCUMENTS)
-        editor = next(iter(tenant.directory.users.values()))
-        with tenant.lock:
-            editing.add_file(tenant, site, library, "", "Ny vejledning.txt",
-                             b"Ny vejledning om ferie.", editor)
-        one_change = _requests_for_one_pass(emulator, syncer)
+    emulator = serve(tenant)
+    syncer = _syncer(emulator, tmp_path / "index", extractor)
+    assert syncer.run().exit_code == 0
+    idle = _requests_for_one_pass(emulator, syncer)
+    site = next(iter(tenant.sites.values()))
+    library = next(lst for lst in site.lists.values() if lst.title == catalogue.DOCUMENTS)
+    editor = next(iter(tenant.directory.users.values()))
+    with tenant.lock:
+        editing.add_file(tenant, site, library, "", "Ny vejledning.txt",
+                         b"Ny vejledning om ferie.", editor)
+    one_change = _requests_for_one_pass(emulator, syncer)
     assert one_change - idle <= 4  # the item, its permissions, its bytes, the next token
     assert idle < 40 < 5000
