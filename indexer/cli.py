@@ -18,8 +18,9 @@ from indexer.index import IndexLocked, IndexUnavailable, SearchIndex
 from indexer.runlock import AlreadyRunning, RunLock
 from indexer.settings import IndexerSettings, load_settings
 from indexer.sharepoint.client import ClientSettings, SharePointClient, token_provider
-from indexer.status import render_status
+from indexer.status import render_status, run_pass
 from indexer.sync import FAILED, OK, Syncer, SyncReport
+from indexer.wakeup import Waiter
 
 log = logging.getLogger("indexer")
 
@@ -55,7 +56,8 @@ def run_sync(settings: IndexerSettings, full: bool, site: str | None) -> int:
     with RunLock(settings.index_dir), Extractor(
             max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
         index = SearchIndex.open_or_create(settings.index_dir)
-        report = Syncer(settings, index, make_client(settings), extractor).run(full, site)
+        report = run_pass(Syncer(settings, index, make_client(settings), extractor),
+                          settings.index_dir, full, site)
         log.info("sync finished: %s", _summary(report))
         return report.exit_code
 
@@ -69,12 +71,13 @@ def run_watch(settings: IndexerSettings) -> int:
             max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
         index = SearchIndex.open_or_create(settings.index_dir)
         syncer = Syncer(settings, index, make_client(settings), extractor)
+        waiter = Waiter(settings.index_dir, stop)
         code = OK
         while not stop.is_set():
-            report = syncer.run()
+            report = run_pass(syncer, settings.index_dir)
             code = report.exit_code
             log.info("pass finished: %s", _summary(report))
-            stop.wait(settings.poll_interval)
+            waiter.wait(settings.poll_interval)
         log.info("stopped")
         return code
 

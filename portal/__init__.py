@@ -12,7 +12,21 @@ from typing import Any
 
 from flask import Flask
 
-from portal import assets, auth, documents, errors, home, i18n, media, search, security, status
+from portal import (
+    admin,
+    assets,
+    auth,
+    documents,
+    errors,
+    home,
+    i18n,
+    logs,
+    media,
+    metrics,
+    search,
+    security,
+    status,
+)
 from portal.content import Content
 from portal.settings import load_config
 from portal.views import init_templates
@@ -23,10 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The portal app, configured from ``test_config`` or else from the environment."""
     config = load_config(test_config)
+    if test_config is None:
+        logs.configure(config)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None)
     app.config.update(config)
     app.permanent_session_lifetime = timedelta(hours=float(config["PERSONAL_IDLE_HOURS"]))
     app.extensions["portal.content"] = Content(config["INDEX_DIR"])
+    metrics.init_app(app)  # first: its timer covers the other hooks
+    logs.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     auth.init_app(app)
@@ -34,6 +52,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     media.init_app(app)
     assets.init_app(app, ROOT / "static")
     init_templates(app)
-    for module in (home, documents, search, status):
+    for module in (home, documents, search, status, admin):
         app.register_blueprint(module.blueprint)
     return app

@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
 PUBLIC_ENDPOINTS = frozenset({"auth.signin", "auth.callback", "auth.expired", "status.live",
-                              "status.ready", "assets.static", "i18n.set_language"})
+                              "status.ready", "metrics.scrape", "assets.static",
+                              "i18n.set_language"})
 
 
 class User(UserMixin):

@@ -43,6 +43,21 @@ def as_minutes(raw: str) -> float:
     return value
 
 
+def as_age_limit(raw: str) -> float:
+    """A number that is zero or more (zero turns the check off)."""
+    value = float(raw)
+    if value < 0:
+        raise ValueError(f"expected 0 or more, got {raw!r}")
+    return value
+
+
+def as_log_format(raw: str) -> str:
+    """``text`` or ``json``."""
+    if raw not in ("text", "json"):
+        raise ValueError(f"expected text or json, got {raw!r}")
+    return raw
+
+
 def as_language(raw: str) -> str:
     """One of the portal's languages."""
     if raw not in LANGUAGES:
@@ -100,6 +115,21 @@ SETTINGS: tuple[Setting, ...] = (
             required_in_production=True),
     Setting("GRAPH_URL", "https://graph.microsoft.com",
             "Microsoft Graph origin (group memberships of users in more than 200 groups)."),
+    Setting("ADMIN_GROUP", "",
+            "Object id of the Entra group whose members see the sync status page at /admin "
+            "(empty: nobody)."),
+    Setting("MAX_SYNC_AGE_MINUTES", "60",
+            "/readyz answers 503 when the last successful sync is older than this (0: never).",
+            as_age_limit),
+    Setting("METRICS_TOKEN", "",
+            "Bearer token a Prometheus scraper sends to read /metrics.", secret=True),
+    Setting("METRICS_IP_RANGES", "",
+            "Comma-separated IP ranges (CIDR) that may read /metrics without the token "
+            "(neither set: /metrics is closed).", as_networks),
+    Setting("LOG_FORMAT", "text", "Log lines as `text` (readable) or `json` (production).",
+            as_log_format),
+    Setting("LOG_SEARCH_QUERIES", "false",
+            "Log the text of each search (never who searched or from where).", as_bool),
 )
 
 
