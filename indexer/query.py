@@ -10,7 +10,7 @@ user types raises: control characters are dropped, the text is cut short, and br
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -19,13 +19,14 @@ from typing import Any
 from whoosh.query import And, AndNot, DateRange, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
-from indexer.analysis import TOKEN_RE, fold, terms_by_position
+from indexer.analysis import TOKEN_RE, fold, split_compound, stems, terms_by_position
 from indexer.schema import FIELD_BOOSTS
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 24
 MIN_PREFIX = 3
 MAX_PREFIX_TERMS = 32  # per field
+MAX_COMPOUND_PARTS = 3
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CLAUSE = re.compile(r'-?(?:\w+:)?"[^"]*"|\S+')
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -90,12 +91,21 @@ def _clause(text: str, reader: IndexReader, terms: set[str]) -> Query | None:
     return text_query(text, terms)
 
 
-def word_query(word_stems: Iterable[str]) -> Query:
-    """One word in every text field (boosted) and among the parts of compound words."""
+def word_query(word_stems: Iterable[str], parts: Sequence[str] = ()) -> Query:
+    """One word in every text field (boosted) and among the parts of compound words.
+
+    A compound word (``parts``, from :func:`split_compound`) also matches items that hold each
+    of its parts inside compounds ("sygefravær" finds "sygefraværspolitik", split into syge,
+    fravær and politik). Only the Danish stem of at most three parts is asked for, so such a
+    match scores at most 3 x PARTS_SCORE, below any match of a word on its own.
+    """
     word_stems = tuple(word_stems)
     subqueries = [Term(name, stem, boost=boost)
                   for name, boost in FIELD_BOOSTS.items() for stem in word_stems]
-    return Or(subqueries + [Term("parts", stem) for stem in word_stems])
+    subqueries += [Term("parts", stem) for stem in word_stems]
+    if 1 < len(parts) <= MAX_COMPOUND_PARTS:
+        subqueries.append(And([Term("parts", stems(part)[0]) for part in parts]))
+    return Or(subqueries)
 
 
 def text_query(text: str, terms: set[str]) -> Query | None:
@@ -106,7 +116,7 @@ def text_query(text: str, terms: set[str]) -> Query | None:
     if not positions:
         return None
     if len(positions) == 1:
-        return word_query(positions[0])
+        return word_query(positions[0], split_compound(fold(TOKEN_RE.search(text).group())))
     # Every indexed position holds its Danish stem, so a phrase of Danish stems matches,
     # as does one of English stems (the last stem of each position).
     variants = {tuple(p[0] for p in positions), tuple(p[-1] for p in positions)}
@@ -170,7 +180,7 @@ def filter_queries(filters: Mapping[str, Any] | None) -> list[Query]:
 def rewrite_words(text: str, fix: Callable[[str], str | None]) -> str | None:
     """The query with each plain word replaced by ``fix(word)`` (if not None); None if unchanged.
 
-    Filters, operators and prefixes are kept as typed.
+    Filters, operators, excluded words and prefixes are kept as typed.
     """
     changed = False
 
@@ -182,8 +192,9 @@ def rewrite_words(text: str, fix: Callable[[str], str | None]) -> str | None:
 
     out: list[str] = []
     for raw in _CLAUSE.findall(clean(text))[:MAX_CLAUSES]:
-        name, colon, _ = raw.lstrip("-").partition(":")
-        if raw == "OR" or raw.endswith("*") or (colon and name.lower() in _FILTERS):
+        name, colon, _ = raw.partition(":")
+        if (raw == "OR" or raw.startswith("-") or raw.endswith("*")
+                or (colon and name.lower() in _FILTERS)):
             out.append(raw)
         else:
             out.append(_LETTERS.sub(replace, raw))

@@ -9,19 +9,31 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
 from indexer.document import Document
 from indexer.index import SearchIndex
-from indexer.search import Listing, Reader, SearchResults
+from indexer.search import (
+    DATE_FACETS,
+    MAX_RESULT_WINDOW,
+    Listing,
+    Reader,
+    SearchResults,
+    TitleSuggestion,
+)
 
 FRONT_NEWS = 7
 FRONT_DOCUMENTS = 8
 EARLIER_NEWS = 5
 EARLIER_WINDOW = 40
 PAGE_SIZE = 20
+SUGGESTIONS = 8
+EMPTY_RECENT = 5
+MODIFIED_DAYS = dict(DATE_FACETS)  # "week": 7, "month": 30, "year": 365
 
 
 class Content:
@@ -135,6 +147,58 @@ def news_sites(principals: frozenset[str]) -> list[tuple[str, str]]:
     return sorted(sites, key=lambda s: s[1].lower())
 
 
-def search(query: str, principals: frozenset[str], page: int) -> SearchResults:
-    """One page of search results."""
-    return content().reader().search(query, principals, page=page, page_size=PAGE_SIZE)
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a user asked the search page for: the words, the filters, the order, the page."""
+
+    query: str
+    site: str = ""
+    type: str = ""
+    modified: str = ""
+    sort: str = "relevance"
+    page: int = 1
+
+    def filters(self, now: datetime) -> dict[str, Any]:
+        """The index filters of the chosen facets (``now`` anchors the modified window)."""
+        filters: dict[str, Any] = {}
+        if self.site:
+            filters["site_id"] = self.site
+        if self.type:
+            filters["file_type"] = self.type
+        if self.modified in MODIFIED_DAYS:
+            filters["modified_since"] = now - timedelta(days=MODIFIED_DAYS[self.modified])
+        return filters
+
+
+@dataclass
+class SearchPage:
+    """One page of results and, when nothing was found, a corrected query (if some words are
+    in no visible item) and the recently changed documents to browse instead."""
+
+    results: SearchResults
+    did_you_mean: str | None
+    recent: list[Document]
+
+    @property
+    def pages(self) -> int:
+        """The number of result pages (never more than the index will page through)."""
+        return max(1, min(-(-self.results.total // PAGE_SIZE), MAX_RESULT_WINDOW // PAGE_SIZE))
+
+
+def search(request: SearchRequest, principals: frozenset[str]) -> SearchPage:
+    """One page of the visible results of a search, with its facets and suggestions."""
+    reader = content().reader()
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)  # as the facets count
+    results = reader.search(request.query, principals, filters=request.filters(hour),
+                            sort=request.sort, page=request.page, page_size=PAGE_SIZE)
+    if results.total:
+        return SearchPage(results, None, [])
+    # Only a search that found nothing can hold a word no visible item has (all plain words
+    # are required), and looking for a correction is the slow part of a search.
+    return SearchPage(results, reader.did_you_mean(request.query, principals),
+                      reader.recent_documents(principals, limit=EMPTY_RECENT).docs)
+
+
+def suggest(prefix: str, principals: frozenset[str]) -> list[TitleSuggestion]:
+    """Titles of visible items that start with the typed words (type-ahead)."""
+    return content().reader().suggest_titles(prefix, principals, limit=SUGGESTIONS)
