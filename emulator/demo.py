@@ -1,7 +1,10 @@
 """``make demo``: the sample tenant, a first sync, then the indexer and the portal side by side.
 
 The indexer and the portal run as their own processes with the settings the emulator writes,
-exactly as they would run against a real tenant.
+exactly as they would run against a real tenant. SharePoint webhooks are wired on 127.0.0.1:
+the portal starts first, so that ``indexer watch`` can subscribe every list to its
+``/webhooks/sharepoint``; a news item published in the emulator then reaches the front page
+within seconds, and polling every minute stays on as the safety net.
 """
 
 from __future__ import annotations
@@ -12,22 +15,42 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+
+import requests
 
 from emulator.announce import describe, tenant_settings, write_settings
 from emulator.sample import build_sample_tenant
 from emulator.server import Emulator
 
 PORTAL_PORT = 5000
+PORTAL = f"http://127.0.0.1:{PORTAL_PORT}"
+POLL_INTERVAL = 60
 
 
 def _environment(emulator: Emulator, index_dir: Path) -> dict[str, str]:
     return os.environ | tenant_settings(emulator) | {
         "INDEX_DIR": str(index_dir.resolve()),
         "SECRET_KEY": secrets.token_hex(32),
-        "POLL_INTERVAL": "5",
+        "POLL_INTERVAL": str(POLL_INTERVAL),
         "PORTAL_ENV": "development",
+        "WEBHOOK_URL": f"{PORTAL}/webhooks/sharepoint",
+        "WEBHOOK_CLIENT_STATE": secrets.token_urlsafe(32),
     }
+
+
+def _wait_until_up(portal: subprocess.Popen, seconds: float = 60) -> bool:
+    """Whether the portal answers ``/healthz`` before ``seconds`` pass (or it exits)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and portal.poll() is None:
+        try:
+            if requests.get(f"{PORTAL}/healthz", timeout=2).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return False
 
 
 def run_demo(data_dir: Path, seed: int = 1, http_port: int = 7070,
@@ -46,16 +69,18 @@ def run_demo(data_dir: Path, seed: int = 1, http_port: int = 7070,
     if first.returncode == 2:
         emulator.stop()
         return first.returncode
-    children = [
-        subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env),
-        subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host",
-                          "127.0.0.1", "--port", str(PORTAL_PORT)], env=env),
-    ]
+    children = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "run",
+                                  "--host", "127.0.0.1", "--port", str(PORTAL_PORT)], env=env)]
+    if not _wait_until_up(children[0]):  # SharePoint validates the webhook URL on subscribing
+        sys.stderr.write(f"The portal does not answer on {PORTAL} yet: the indexer polls, and "
+                         "subscribes the webhooks once it answers (it tries every 5 minutes).\n")
+    children.append(subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env))
     sys.stdout.write(
-        f"\nThe portal is at http://127.0.0.1:{PORTAL_PORT} — sign in as any sample user.\n"
+        f"\nThe portal is at {PORTAL} — sign in as any sample user.\n"
         f"Publish news as an editor with the editor API (key in "
-        f"{data_dir / 'emulator' / 'credentials' / 'editor-key.txt'}); the indexer polls "
-        "every 5 seconds.\nPress Ctrl-C to stop.\n")
+        f"{data_dir / 'emulator' / 'credentials' / 'editor-key.txt'}): SharePoint webhooks "
+        f"bring it to the front page within seconds, and the indexer polls every "
+        f"{POLL_INTERVAL} seconds as well.\nPress Ctrl-C to stop.\n")
     sys.stdout.flush()
     stop = threading.Event()
     try:

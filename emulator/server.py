@@ -17,6 +17,7 @@ from emulator.state import EmulatorState
 from emulator.tenant import Tenant
 from emulator.tls import AppCertificate, make_app_certificate, make_server_certificates
 from emulator.tokens import Signer
+from emulator.webhooks import stop_webhooks
 
 PORTAL_REDIRECT_PATH = "/auth/callback"
 
@@ -107,7 +108,9 @@ class Emulator:
         key_file.chmod(0o600)
 
     def stop(self) -> None:
-        """Stop serving and close the ports."""
+        """Stop serving, delivering webhook notifications, and close the ports."""
+        if self.state is not None:
+            stop_webhooks(self.state)
         for server in self._servers:
             server.shutdown()
             server.server_close()

@@ -5,10 +5,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from indexer.config import Setting, SettingsError, as_list, environment, load, missing_secrets
 
 VERSION = "0.1.0"
+MAX_CLIENT_STATE = 128  # the longest clientState Microsoft documents (Graph); stay within it
+
+
+def as_webhook_url(raw: str) -> str:
+    """An absolute http(s) URL, or nothing."""
+    parts = urlsplit(raw.strip())
+    if raw.strip() and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise ValueError(f"expected an https://… URL, got {raw!r}")
+    return raw.strip()
+
+
+def as_client_state(raw: str) -> str:
+    """A client state SharePoint accepts: at most :data:`MAX_CLIENT_STATE` characters."""
+    if len(raw) > MAX_CLIENT_STATE:
+        raise ValueError(f"longer than {MAX_CLIENT_STATE} characters")
+    return raw
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("SHAREPOINT_URL", "http://127.0.0.1:7070",
@@ -45,6 +62,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ORGANISATION", "Sundby Kommune",
             "Your organisation's name, sent in the User-Agent SharePoint asks for."),
     Setting("LOG_FORMAT", "text", "Log lines as `text` (readable) or `json` (production)."),
+    Setting("WEBHOOK_URL", "",
+            "Public URL of the portal's `/webhooks/sharepoint`, which SharePoint must reach: "
+            "`indexer watch` subscribes every mirrored list to it (empty: polling only).",
+            as_webhook_url),
+    Setting("WEBHOOK_CLIENT_STATE", "",
+            "A secret of up to 128 characters that SharePoint sends back with each "
+            "notification; the portal's setting of the same name must be equal.",
+            as_client_state, secret=True),
 )
 
 
@@ -70,6 +95,8 @@ class IndexerSettings:
     reconcile_days: float
     organisation: str
     log_format: str
+    webhook_url: str = ""
+    webhook_client_state: str = ""
 
     @property
     def authority(self) -> str:
@@ -95,4 +122,6 @@ def load_settings(values: Mapping[str, str] | None = None) -> IndexerSettings:
     missing = missing_secrets(SETTINGS, parsed)
     if missing:
         raise SettingsError("missing settings: " + ", ".join(missing))
+    if bool(parsed["webhook_url"]) != bool(parsed["webhook_client_state"]):
+        raise SettingsError("set both WEBHOOK_URL and WEBHOOK_CLIENT_STATE, or neither")
     return IndexerSettings(**parsed)

@@ -26,6 +26,7 @@ from portal import (
     search,
     security,
     status,
+    webhooks,
 )
 from portal.content import Content
 from portal.settings import load_config
@@ -51,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     media.init_app(app)
     assets.init_app(app, ROOT / "static")
+    webhooks.init_app(app)
     init_templates(app)
     for module in (home, documents, search, status, admin):
         app.register_blueprint(module.blueprint)

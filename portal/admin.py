@@ -19,6 +19,7 @@ from indexer.document import group_principal
 from indexer.index import IndexUnavailable, SearchIndex
 from indexer.status import ListStatus, SyncStatus, sync_status
 from indexer.wakeup import pending, request_pass
+from indexer.webhook_status import load_webhooks
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,7 +54,8 @@ def _sites(status: SyncStatus) -> list[Site]:
 
 @blueprint.get("")
 def status_page() -> str:
-    """The sync status of every site and list, the last pass, and the "sync now" form."""
+    """The sync status of every site and list (webhooks included), the last pass, and the
+    "sync now" form."""
     index_dir = current_app.config["INDEX_DIR"]
     try:
         status, problem = sync_status(SearchIndex.open(index_dir)), ""
@@ -61,7 +63,7 @@ def status_page() -> str:
         status, problem = None, str(error)
     return render_template("admin/status.html", status=status, problem=problem,
                            sites=_sites(status) if status else [],
-                           waiting=pending(index_dir))
+                           waiting=pending(index_dir), webhooks=load_webhooks(index_dir))
 
 
 @blueprint.post("/sync")

@@ -35,7 +35,7 @@ blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
 PUBLIC_ENDPOINTS = frozenset({"auth.signin", "auth.callback", "auth.expired", "status.live",
                               "status.ready", "metrics.scrape", "assets.static",
-                              "i18n.set_language"})
+                              "i18n.set_language", "webhooks.sharepoint"})
 
 
 class User(UserMixin):

@@ -45,6 +45,12 @@ SIGNINS = Counter("portal_signins", "Sign-ins through Entra ID, by outcome.", ["
 SEARCH_LATENCY = Histogram("portal_search_duration_seconds",
                            "Time to answer a search (the results page of a query).",
                            buckets=SEARCH_BUCKETS)
+WEBHOOK_REQUESTS = Counter(
+    "portal_webhook_requests",
+    "Requests to /webhooks/sharepoint by outcome: validation, accepted, refused (wrong "
+    "clientState), invalid, too_large, rate_limited, unavailable.", ["outcome"])
+WEBHOOK_NOTIFICATIONS = Counter("portal_webhook_notifications",
+                                "SharePoint webhook notifications accepted (one per list).")
 
 
 class MirrorCollector:

@@ -126,6 +126,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("METRICS_IP_RANGES", "",
             "Comma-separated IP ranges (CIDR) that may read /metrics without the token "
             "(neither set: /metrics is closed).", as_networks),
+    Setting("WEBHOOK_CLIENT_STATE", "",
+            "Secret that SharePoint sends back with each webhook notification, equal to the "
+            "indexer's; /webhooks/sharepoint refuses notifications without it (empty: the "
+            "endpoint is off and changes are found by polling).", secret=True),
     Setting("LOG_FORMAT", "text", "Log lines as `text` (readable) or `json` (production).",
             as_log_format),
     Setting("LOG_SEARCH_QUERIES", "false",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 import pickle
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import BaseWSGIServer, make_server
 
-from emulator.server import Emulator
+from emulator.server import Emulator, QuietHandler
 from emulator.tenant import Tenant
 
 
@@ -47,6 +49,27 @@ def serve(tmp_path: Path, credentials_dir: Path) -> Iterator[Callable[[Tenant], 
             return running.enter_context(Emulator(tenant, data_dir))
 
         yield start
+
+
+@pytest.fixture
+def serve_wsgi() -> Iterator[Callable[[Callable], str]]:
+    """``serve_wsgi(app)``: serve a WSGI app on a free port in a thread; returns its origin.
+    Every server is stopped after the test."""
+    servers: list[tuple[BaseWSGIServer, threading.Thread]] = []
+
+    def start(app: Callable) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 Paths are ``/sites/<name>/_api/…`` or, for the root site collection, ``/_api/…``, matched
 case-insensitively as SharePoint does. Every request needs an app-only bearer token for the
 SharePoint resource. Answers are OData v3 JSON, verbose or light as the ``Accept`` header asks.
-Only reads are served: writes (``X-HTTP-Method: MERGE`` and the like) are refused with 405.
+Only reads are served, except webhook subscriptions (PATCH, MERGE and DELETE, or POST with
+``X-HTTP-Method``); other writes are refused with 405.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from emulator.tenant import Site
 
 blueprint = Blueprint("sharepoint", __name__)
 SERVER_VERSION = "16.0.0.25919"
+# What each method (or X-HTTP-Method) asks of a node; writes other than these are refused.
+_HANDLERS = {"GET": "get", "POST": "post", "PATCH": "patch", "MERGE": "patch",
+             "DELETE": "delete"}
 
 
 def _locate(path: str) -> tuple[str, str] | None:
@@ -63,20 +67,20 @@ def _answer(site_path: str, rest: str, fmt: Format) -> Response:
     state = current_state()
     site = _site(site_path)
     try:
-        authenticate_sharepoint(state, request.headers.get("Authorization"), site.url or "/")
+        claims = authenticate_sharepoint(state, request.headers.get("Authorization"),
+                                         site.url or "/")
     except BearerError as error:
         raise unauthorized(error.status, error.description, error.headers) from error
-    write = request.headers.get("X-HTTP-Method")
-    if write:
-        raise method_not_allowed(write.upper(), rest.rsplit("/", 1)[-1] or "_api")
     with state.tenant.lock:
         ctx = Ctx(state, site, request.host_url.rstrip("/"), fmt, parse_options(request.args),
-                  request)
-        node = _walk(Root(site), rest, ctx)
-        return node.post(ctx) if request.method == "POST" else node.get(ctx)
+                  request, app_id=claims.get("appid", ""))
+        handler = _HANDLERS.get(ctx.verb)
+        if handler is None:
+            raise method_not_allowed(ctx.verb, rest.rsplit("/", 1)[-1] or "_api")
+        return getattr(_walk(Root(site), rest, ctx), handler)(ctx)
 
 
-@blueprint.route("/<path:path>", methods=["GET", "POST"])
+@blueprint.route("/<path:path>", methods=["GET", "POST", "PATCH", "MERGE", "DELETE"])
 def dispatch(path: str) -> Response:
     """Answer any ``…/_api/…`` request; anything else is not SharePoint's."""
     located = _locate(path)

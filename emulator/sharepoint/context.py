@@ -20,7 +20,7 @@ class Ctx:
     """One SharePoint REST request against one site collection.
 
     ``origin`` is the scheme and host the client used; server-relative URLs become absolute
-    with it.
+    with it. ``app_id`` is the app the bearer token was issued to.
     """
 
     state: EmulatorState
@@ -29,6 +29,12 @@ class Ctx:
     fmt: Format
     options: Options
     request: Request
+    app_id: str = ""
+
+    @property
+    def verb(self) -> str:
+        """The HTTP method meant: ``X-HTTP-Method`` (MERGE, DELETE…) or the request's own."""
+        return (self.request.headers.get("X-HTTP-Method") or self.request.method).upper()
 
     @property
     def tenant(self) -> Tenant:

@@ -18,6 +18,7 @@ from emulator.sharepoint.odata import Complex
 from emulator.sharepoint.paths import Segment
 from emulator.sharepoint.resources import Collection, Nav, Node, Resource, list_path
 from emulator.sharepoint.security import RoleAssignments, role_assignments
+from emulator.sharepoint.subscriptions import subscriptions
 from emulator.tenant import DOCUMENT_LIBRARY, SITE_PAGES, Site, SPList
 
 _ZERO = "00000000-0000-0000-0000-000000000000"
@@ -104,7 +105,8 @@ class ListRes(Resource):
                 "getitembyuniqueid": lambda seg: _by_unique_id(site, lst, seg),
                 "roleassignments": lambda seg: RoleAssignments(
                     site, self.path(ctx), lookup.effective_assignments(site, lst, None)),
-                "getchanges": lambda seg: Changes(site, SCOPE_LIST, lst.id, lst)}
+                "getchanges": lambda seg: Changes(site, SCOPE_LIST, lst.id, lst),
+                "subscriptions": lambda seg: subscriptions(site, lst, seg, ctx)}
 
 
 def _by_unique_id(site: Site, lst: SPList, seg: Segment) -> Node:

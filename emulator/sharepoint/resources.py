@@ -53,6 +53,14 @@ class Node:
         """Answer a POST to this node (reads are allowed by POST as well)."""
         return self.get(ctx)
 
+    def patch(self, ctx: Ctx) -> Response:
+        """Answer a PATCH or MERGE of this node (most of SharePoint is read-only here)."""
+        raise method_not_allowed(ctx.verb, type(self).__name__)
+
+    def delete(self, ctx: Ctx) -> Response:
+        """Answer a DELETE of this node."""
+        raise method_not_allowed(ctx.verb, type(self).__name__)
+
 
 class Resource(Node, ABC):
     """An entity: default properties, properties only given when selected, and navigations."""

@@ -24,6 +24,7 @@ from indexer.sharepoint.http import RetryPolicy, SharePointSession, TransportSta
 from indexer.sharepoint.libraries import Library
 from indexer.sharepoint.permissions import PermissionResolver, Principals
 from indexer.sharepoint.sites import SiteInfo, SiteRef
+from indexer.sharepoint.subscriptions import Subscriptions
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,12 @@ class SharePointClient:
         """The current change token of a list, or of the site."""
         with named_errors(self.site_url):
             return changes.current_token(self._ctx, list_id)
+
+    # --- webhooks ------------------------------------------------------------------------------
+
+    def subscriptions(self) -> Subscriptions:
+        """The webhook subscriptions of this site's lists."""
+        return Subscriptions(self._ctx, self.site_url)
 
     # --- permissions ---------------------------------------------------------------------------
 
