@@ -1,4 +1,9 @@
-"""``indexer sync | watch | status``: the indexer's command line."""
+"""``indexer sync | watch | status``: the indexer's command line.
+
+Exit codes: 0 success; 1 some sites or lists failed (``sync.PARTIAL``); 2 nothing could be
+synced: bad settings, an unreadable index, no site reachable (``sync.FAILED``); 3 another
+indexer holds the index, so this one did nothing (``ALREADY_RUNNING``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from indexer import logs
 from indexer.config import SettingsError
@@ -19,10 +26,46 @@ from indexer.runlock import AlreadyRunning, RunLock
 from indexer.settings import IndexerSettings, load_settings
 from indexer.sharepoint.client import ClientSettings, SharePointClient, token_provider
 from indexer.status import render_status, run_pass
+from indexer.subscriptions import Keeper
 from indexer.sync import FAILED, OK, Syncer, SyncReport
 from indexer.wakeup import Waiter
 
 log = logging.getLogger("indexer")
+
+ALREADY_RUNNING = 3
+
+
+class Stopped(BaseException):
+    """SIGTERM or Ctrl-C came during a pass (raised once the commit in progress is written)."""
+
+
+class StopRequests:
+    """SIGTERM and Ctrl-C ask ``indexer watch`` to stop.
+
+    While it waits between passes it stops at once. During a pass the handler raises
+    :class:`Stopped`; the index holds both signals while a commit is written, so the commit
+    in progress is finished first and the pass ends there, as after a crash but cleanly.
+    """
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._in_pass = False
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.event.set()
+        if self._in_pass:
+            raise Stopped(signal.Signals(signum).name)
+
+    @contextmanager
+    def during_pass(self) -> Iterator[None]:
+        """Mark the code inside as a pass, which a stop request interrupts."""
+        self._in_pass = True
+        try:
+            yield
+        finally:
+            self._in_pass = False
 
 
 def make_client(settings: IndexerSettings,
@@ -63,23 +106,25 @@ def run_sync(settings: IndexerSettings, full: bool, site: str | None) -> int:
 
 
 def run_watch(settings: IndexerSettings) -> int:
-    """Incremental passes every poll interval until SIGTERM or Ctrl-C."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    """Incremental passes every poll interval until SIGTERM or Ctrl-C, then exit 0."""
+    stops = StopRequests()
     with RunLock(settings.index_dir), Extractor(
             max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
         index = SearchIndex.open_or_create(settings.index_dir)
         syncer = Syncer(settings, index, make_client(settings), extractor)
-        waiter = Waiter(settings.index_dir, stop)
-        code = OK
-        while not stop.is_set():
-            report = run_pass(syncer, settings.index_dir)
-            code = report.exit_code
-            log.info("pass finished: %s", _summary(report))
-            waiter.wait(settings.poll_interval)
-        log.info("stopped")
-        return code
+        waiter = Waiter(settings.index_dir, stops.event)
+        keeper = Keeper(settings, index, syncer.client)  # webhook subscriptions, if configured
+        try:
+            while not stops.event.is_set():
+                with stops.during_pass():
+                    report = run_pass(syncer, settings.index_dir)
+                    keeper.maintain()
+                log.info("pass finished: %s", _summary(report))
+                waiter.wait(settings.poll_interval)
+        except Stopped as exc:
+            log.info("%s during a pass: stopping after its last commit", exc)
+    log.info("stopped")
+    return OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_watch(settings)
         sys.stdout.write(render_status(SearchIndex.open(settings.index_dir)))
         return OK
-    except (AlreadyRunning, IndexLocked, IndexUnavailable) as exc:
+    except AlreadyRunning as exc:
+        log.error("%s", exc)
+        return ALREADY_RUNNING
+    except (IndexLocked, IndexUnavailable) as exc:
         log.error("%s", exc)
         return FAILED
 

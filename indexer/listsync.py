@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from indexer.document import Document
 from indexer.extract import Extractor
 from indexer.index import SearchIndex
+from indexer.progress import track
 from indexer.records import Place, document_record, is_folder, page_record, version_of
 from indexer.sharepoint.client import SharePointClient
 from indexer.sharepoint.errors import FileTooLarge
@@ -93,7 +94,8 @@ class ListSync:
             for ref, f in folders.items() if f.get("HasUniqueRoleAssignments")}
         seen: set[str] = set()
         pending: list[Document] = []
-        for item in items:
+        label = f"list {self.place.library.title} ({self.place.site.title})"
+        for item in track(items, label):
             if is_folder(item):
                 continue
             doc = self._record(item, self._inherited_or_own_acl(item))

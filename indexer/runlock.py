@@ -16,7 +16,8 @@ class RunLock:
     """An advisory ``flock`` that the kernel releases if the holder dies (even by kill -9)."""
 
     def __init__(self, index_dir: Path) -> None:
-        self.path = Path(index_dir).with_name(Path(index_dir).name + ".lock")
+        self.index_dir = Path(index_dir)
+        self.path = self.index_dir.with_name(self.index_dir.name + ".lock")
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
@@ -25,11 +26,13 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode(errors="replace").strip() or "another process"
+            holder = os.read(fd, 32).decode(errors="replace").strip()
             os.close(fd)
+            pid = f" (pid {holder})" if holder.isdigit() else ""
             raise AlreadyRunning(
-                f"another indexer (pid {holder}) is already running on {self.path.parent}; "
-                "wait for it to finish or stop it first") from None
+                f"another indexer{pid} is already running on the index "
+                f"{self.index_dir}; nothing was done: wait for it to finish or stop it "
+                "first") from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd
