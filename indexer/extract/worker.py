@@ -157,7 +157,10 @@ class _Worker:
 def _serve(conn: Connection, memory_limit: int | None, max_chars: int,
            readers: Mapping[str, Reader]) -> None:
     """The worker's main loop: read a file name and its bytes, answer (text, error)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Ctrl-C and SIGTERM (systemd signals the whole group) are the parent's to handle: the
+    # worker ends when the parent kills it or exits, never in the middle of a file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)  # parsers log every oddity of a file

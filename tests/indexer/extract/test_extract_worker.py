@@ -7,6 +7,7 @@ which imports this module by name to find them.
 import ctypes
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -48,7 +49,17 @@ def bomb(data: bytes) -> list[str]:
     return [b"\0".decode() * (4 * 1024**3)]
 
 
-HOSTILE = {".hang": hang, ".crash": exit_abruptly, ".segv": segfault, ".bomb": bomb}
+def wait_for_file(data: bytes) -> list[str]:
+    """Creates the file named by ``data`` and returns once it is gone (a slow parser)."""
+    path = Path(data.decode())
+    path.touch()
+    while path.exists():
+        time.sleep(0.01)
+    return ["read to the end"]
+
+
+HOSTILE = {".slow": wait_for_file, ".hang": hang, ".crash": exit_abruptly, ".segv": segfault,
+           ".bomb": bomb}
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +133,21 @@ def test_the_memory_limit_stops_a_bomb_and_the_worker_goes_on(hostile, docx_byte
         "", "could not read bomb: it needs more memory than allowed")
     assert SURVEY in hostile.extract("efter.docx", docx_bytes).text
     assert hostile._worker.process.pid == pid
+
+
+def test_sigterm_to_the_worker_does_not_cut_a_file_short(hostile, tmp_path):
+    """systemd stops a service by signalling its whole group; the file in hand is finished."""
+    busy = tmp_path / "busy"
+    result: list[Extraction] = []
+    reading = threading.Thread(
+        target=lambda: result.append(hostile.extract("a.slow", str(busy).encode())))
+    reading.start()
+    while not busy.exists():
+        time.sleep(0.01)
+    os.kill(hostile._worker.process.pid, signal.SIGTERM)
+    busy.unlink()
+    reading.join()
+    assert result == [Extraction("read to the end", None)]
 
 
 def test_a_worker_that_died_while_idle_is_replaced(extractor, docx_bytes):
