@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lint emulator clean
@@ -18,13 +20,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work here)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
 demo: $(STAMP) ## Start the sample tenant, sync it and serve the portal on http://127.0.0.1:5000
 	$(BIN)/python -m emulator demo
 
 emulator: $(STAMP) ## Start only the emulator with the sample tenant
 	$(BIN)/python -m emulator
 
-test: $(STAMP) ## Run lint and the whole test suite
+test: $(STAMP) $(CHROMIUM) ## Run lint and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -4,6 +4,9 @@
   var note = document.getElementById("idle-note");
   if (!note) { return; }
   var idle = parseInt(note.getAttribute("data-idle"), 10);
+  window.setTimeout(function () {
+    window.location.assign(note.getAttribute("data-expired"));
+  }, (idle + 5) * 1000);
   if (!(idle > 90)) { return; }
   window.setTimeout(function () {
     var warning = document.createElement("p");
