@@ -32,10 +32,13 @@ Design (measured in tests/indexer/test_analysis.py and the figures in the handov
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
 
 from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, Token
 from whoosh.analysis.analyzers import Analyzer
@@ -44,6 +47,7 @@ from whoosh.lang.snowball import DanishStemmer, EnglishStemmer
 TOKEN_PATTERN = r"\w+(?:\.\w+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 _SPELLING_PATTERN = r"[^\W\d_]{3,}"
+_SPELLING_RE = re.compile(_SPELLING_PATTERN)
 PREFIX_MAX = 20
 
 _FOLD = str.maketrans({"æ": "ae", "ä": "ae", "ø": "oe", "ö": "oe", "å": "aa", "ß": "ss"})
@@ -117,6 +121,7 @@ _ENDINGS = frozenset(
 MIN_PART = 3
 MIN_COMPOUND = 7
 _LONG_WORD_PATTERN = rf"\w{{{MIN_COMPOUND},}}"
+_LONG_WORD_RE = re.compile(_LONG_WORD_PATTERN)
 
 
 def _is_word(text: str) -> bool:
@@ -215,10 +220,47 @@ def prefix_analyzer() -> Analyzer:
     return folded_analyzer() | NgramFilter(minsize=1, maxsize=PREFIX_MAX, at="start")
 
 
+def positions_by_term(text: str) -> dict[str, list[int]]:
+    """Each term of ``text`` with its word positions, exactly as :func:`text_analyzer` makes
+    them, but counted in bulk (several times faster than Whoosh's token stream)."""
+    by_word: dict[str, list[int]] = {}
+    for position, word in enumerate(TOKEN_RE.findall(text)):
+        by_word.setdefault(word, []).append(position)
+    positions: dict[str, list[int]] = {}
+    merged: set[str] = set()
+    for word, places in by_word.items():
+        for term in stems(word.lower()):
+            if term in positions:
+                positions[term] = positions[term] + places
+                merged.add(term)
+            else:
+                positions[term] = places
+    for term in merged:
+        positions[term].sort()
+    return positions
+
+
+def spelling_frequencies(text: str) -> Counter[str]:
+    """The terms of :func:`spelling_analyzer` with their frequencies, counted in bulk."""
+    return Counter(map(str.lower, _SPELLING_RE.findall(text)))
+
+
+def parts_frequencies(text: str) -> Counter[str]:
+    """The terms of :func:`parts_analyzer` with their frequencies, counted in bulk."""
+    frequencies: Counter[str] = Counter()
+    for word, count in Counter(map(str.lower, _LONG_WORD_RE.findall(text))).items():
+        for part in split_compound(fold(word)):
+            for term in stems(part):
+                frequencies[term] += count
+    return frequencies
+
+
 _DANISH_WORDS = frozenset("""
     og det en den til er som på de med af ikke der var har et vi kan skal om fra eller ved
     også hvis når efter blev være sig dette disse men så hvor kun bliver vil samt mellem
     jeres vores hun han du jeg dig mig hos nye alle både kommer""".split())
+_DANISH_LETTERS = frozenset("æøå")
+_GROUP = operator.methodcaller("group")
 _ENGLISH_WORDS = frozenset("""
     the and of to in is that it with as was on be by this are from have not which will we
     you their has been our your they all more about can would should there these were what
@@ -231,11 +273,9 @@ def detect_language(text: str, sample_words: int = 2000) -> str:
     Danish letters (æ, ø, å) count for Danish too. A tie, or no evidence, is Danish: this is a
     Danish organisation.
     """
+    sample = map(_GROUP, islice(TOKEN_RE.finditer(text), sample_words))
     danish = english = 0
-    for count, match in enumerate(TOKEN_RE.finditer(text)):
-        if count >= sample_words:
-            break
-        word = match.group().lower()
-        danish += word in _DANISH_WORDS or any(c in "æøå" for c in word)
-        english += word in _ENGLISH_WORDS
+    for word, count in Counter(map(str.lower, sample)).items():
+        danish += count * (word in _DANISH_WORDS or not _DANISH_LETTERS.isdisjoint(word))
+        english += count * (word in _ENGLISH_WORDS)
     return "en" if english > danish else "da"

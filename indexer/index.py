@@ -13,7 +13,9 @@ into memory by every reader. The schema and the field boosts are in indexer.sche
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,12 +30,16 @@ from whoosh.writing import SegmentWriter
 
 from indexer.document import Document
 from indexer.schema import CODEC, SCHEMA_VERSION, build_schema, from_stored, to_fields
+from indexer.writer import FastWriter
 
 CHECKPOINT_KIND = "checkpoint"
 META_KIND = "meta"
 META_ID = "#meta"
 LOCK_TIMEOUT = 5.0
 _STALE_TOC = re.compile(r"^_MAIN_\d+\.toc\.[\d.]+$")
+_COMMITTED_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+_INDEX_FILE = re.compile(r"^_?MAIN_")  # every file Whoosh keeps in an index directory
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 class IndexUnavailable(Exception):
@@ -101,7 +107,7 @@ class SearchIndex:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         index = cls(whoosh_index.create_in(str(path), build_schema()), path)
-        writer = index.ix.writer(compound=False, codec=CODEC)
+        writer = FastWriter(index.ix, compound=False, codec=CODEC)
         writer.add_document(id=META_ID, kind=META_KIND,
                             record={"schema_version": SCHEMA_VERSION})
         writer.commit()
@@ -133,9 +139,13 @@ class SearchIndex:
 
     @classmethod
     def open_or_create(cls, path: str | Path) -> SearchIndex:
-        """Open the index at ``path``, creating it if the directory is missing or empty."""
+        """Open the index at ``path``, creating it if there is none yet.
+
+        That is a missing or empty directory, or one where a creation was cut short (killed
+        before its first commit, which records the schema version): it is created anew.
+        """
         path = Path(path)
-        if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        if not path.exists() or (path.is_dir() and _never_committed(path)):
             return cls.create(path)
         return cls.open(path)
 
@@ -164,11 +174,12 @@ class SearchIndex:
         batch = Batch()
         try:
             yield batch
-            if batch:
-                batch.apply(writer)
-                writer.commit()
-            else:
-                writer.cancel()
+            with _stop_signals_held():
+                if batch:
+                    batch.apply(writer)
+                    writer.commit()
+                else:
+                    writer.cancel()
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -180,8 +191,8 @@ class SearchIndex:
 
     def _writer(self, lock_timeout: float) -> SegmentWriter:
         try:
-            writer = self.ix.writer(compound=False, codec=CODEC, timeout=lock_timeout,
-                                    delay=0.05)
+            writer = FastWriter(self.ix, compound=False, codec=CODEC, timeout=lock_timeout,
+                                delay=0.05)
         except LockError as exc:
             raise IndexLocked(
                 f"another indexer is writing to {self.path}; only one may run at a time"
@@ -242,3 +253,25 @@ class SearchIndex:
         with self.ix.searcher() as searcher:
             special = Or([Term("kind", CHECKPOINT_KIND), Term("kind", META_KIND)])
             return searcher.doc_count() - sum(1 for _ in searcher.docs_for_query(special))
+
+
+def _never_committed(path: Path) -> bool:
+    """Whether ``path`` holds only Whoosh files and no finished commit (or nothing at all)."""
+    names = os.listdir(path)
+    if not all(_INDEX_FILE.match(name) for name in names):
+        return False
+    return not any((m := _COMMITTED_TOC.match(name)) and int(m[1]) > 0 for name in names)
+
+
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold SIGTERM and Ctrl-C while a commit is written; they arrive as soon as it is done.
+
+    ``indexer watch`` stops on them by raising from its handler; this way the commit in
+    progress is finished first. (The indexer writes from its one and only thread.)
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

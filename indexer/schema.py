@@ -8,6 +8,8 @@ can be cut from the whole text of the hits shown.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,13 +17,17 @@ from whoosh.analysis import Analyzer, IDTokenizer, LowercaseFilter
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
 from indexer.analysis import (
     detect_language,
     folded_analyzer,
     parts_analyzer,
+    parts_frequencies,
+    positions_by_term,
     prefix_analyzer,
     spelling_analyzer,
+    spelling_frequencies,
     text_analyzer,
     word_count,
 )
@@ -66,11 +72,65 @@ class _PerDocReader(W3PerDocReader):
 CODEC = Codec()
 
 
-def _ranked(analyzer: Analyzer) -> TEXT:
-    """A ranked text field with positions; its lengths live in a ``<name>_len`` column."""
-    field = TEXT(analyzer=analyzer)
-    field.scorable = False  # Whoosh's own length files are not read (see indexer.ranking)
-    return field
+Posting = tuple[bytes, int, float, bytes]
+
+
+class RankedText(TEXT):
+    """A ranked text field with positions; its lengths live in a ``<name>_len`` column.
+
+    Its terms are those of ``text_analyzer()`` (which queries use), counted in bulk by
+    :func:`positions_by_term`: Whoosh's token stream costs several times more.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=text_analyzer())
+        self.scorable = False  # Whoosh's own length files are not read (see indexer.ranking)
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[Posting]:
+        encode, boost = self.format.encode, self.format.field_boost
+        for term, positions in positions_by_term(value).items():
+            yield term.encode(), len(positions), len(positions) * boost, encode(positions)
+
+
+class Unscored(KEYWORD):
+    """A field that is only matched, never ranked: no positions, no field lengths."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        super().__init__(analyzer=analyzer, scorable=False)
+
+
+class _Counted(Unscored):
+    """An unscored field whose terms are counted in bulk by :meth:`count` (the same terms as
+    its analyzer makes)."""
+
+    def count(self, value: str) -> Counter[str]:
+        """Each term of ``value`` with its frequency."""
+        raise NotImplementedError
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[Posting]:
+        boost = self.format.field_boost
+        for term, frequency in self.count(value).items():
+            yield term.encode(), frequency, frequency * boost, pack_uint(frequency)
+
+
+class SpellingWords(_Counted):
+    """Unstemmed words, for "did you mean"."""
+
+    def __init__(self) -> None:
+        super().__init__(spelling_analyzer())
+
+    def count(self, value: str) -> Counter[str]:
+        return spelling_frequencies(value)
+
+
+class CompoundParts(_Counted):
+    """The stemmed parts of compound words."""
+
+    def __init__(self) -> None:
+        super().__init__(parts_analyzer())
+
+    def count(self, value: str) -> Counter[str]:
+        return parts_frequencies(value)
 
 
 def _length() -> COLUMN:
@@ -78,34 +138,28 @@ def _length() -> COLUMN:
     return COLUMN(NumericColumn("I"))
 
 
-def _unscored(analyzer: Analyzer) -> KEYWORD:
-    """A field that is only matched, never ranked: no positions, no field lengths."""
-    return KEYWORD(analyzer=analyzer, scorable=False)
-
-
 def build_schema() -> Schema:
     """The index schema. Text fields are unstored: the record and the compressed text are.
 
     Facet and filter fields need no columns: facets are counted from term bitmaps.
     """
-    text = text_analyzer()
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
         kind=ID,
         site_id=ID(analyzer=IDTokenizer() | LowercaseFilter()),
         list_id=ID,
         file_type=ID,
-        title=_ranked(text),
-        description=_ranked(text),
-        body=_ranked(text),
+        title=RankedText(),
+        description=RankedText(),
+        body=RankedText(),
         title_len=_length(),
         description_len=_length(),
         body_len=_length(),
-        parts=_unscored(parts_analyzer()),
-        words=_unscored(spelling_analyzer()),
-        title_prefix=_unscored(prefix_analyzer()),
-        site_title=_unscored(folded_analyzer()),
-        author=_unscored(folded_analyzer()),
+        parts=CompoundParts(),
+        words=SpellingWords(),
+        title_prefix=Unscored(prefix_analyzer()),
+        site_title=Unscored(folded_analyzer()),
+        author=Unscored(folded_analyzer()),
         acl=KEYWORD(lowercase=True),
         audiences=KEYWORD(lowercase=True),
         modified=DATETIME(sortable=True),
