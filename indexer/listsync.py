@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 
 from indexer.document import Document
 from indexer.extract import Extractor
@@ -197,7 +198,9 @@ class ListSync:
     def _document(self, item: dict, acl: frozenset[str], version_id: int | None) -> Document:
         known = self.index.get(self.place.doc_id(item["UniqueId"]))
         if known is not None and known.version == item.get("OData__UIVersionString") \
-                and known.path == item.get("FileRef"):
+                and _file_type(known.path) == _file_type(item.get("FileRef") or ""):
+            # The same version has the same bytes wherever it was moved (text is read by
+            # type, so a rename to another type is read again).
             text, error = known.body, known.extract_error
         else:
             text, error = self._extract(item, version_id)
@@ -237,6 +240,10 @@ _PAGE_VERSION_FIELDS = frozenset({
     "FirstPublishedDate", "OData__ModernAudienceAadObjectIds", "Modified", "Author",
     "OData__UIVersionString",
 })
+
+
+def _file_type(path: str) -> str:
+    return PurePosixPath(path).suffix.lower()
 
 
 def utc_now() -> datetime:
