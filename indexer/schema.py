@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,12 +100,10 @@ class Unscored(KEYWORD):
 
 
 class _Counted(Unscored):
-    """An unscored field whose terms are counted in bulk by :meth:`count` (the same terms as
-    its analyzer makes)."""
+    """An unscored field whose terms are counted in bulk by ``count`` (the same terms as its
+    analyzer makes), which each subclass sets."""
 
-    def count(self, value: str) -> Counter[str]:
-        """Each term of ``value`` with its frequency."""
-        raise NotImplementedError
+    count: Callable[[str], Counter[str]]
 
     def index(self, value: str, **kwargs: Any) -> Iterator[Posting]:
         boost = self.format.field_boost
@@ -119,8 +117,7 @@ class SpellingWords(_Counted):
     def __init__(self) -> None:
         super().__init__(spelling_analyzer())
 
-    def count(self, value: str) -> Counter[str]:
-        return spelling_frequencies(value)
+    count = staticmethod(spelling_frequencies)
 
 
 class CompoundParts(_Counted):
@@ -129,8 +126,7 @@ class CompoundParts(_Counted):
     def __init__(self) -> None:
         super().__init__(parts_analyzer())
 
-    def count(self, value: str) -> Counter[str]:
-        return parts_frequencies(value)
+    count = staticmethod(parts_frequencies)
 
 
 def _length() -> COLUMN:
