@@ -112,6 +112,27 @@ def add_list(tenant: Tenant, site: Site, title: str, url_name: str,
     return lst
 
 
+def delete_list(tenant: Tenant, site: Site, lst: SPList) -> None:
+    """Delete a library with everything in it (SharePoint logs the list's deletion alone)."""
+    if site.lists.pop(lst.id, None) is None:
+        raise EditError(f"no list {lst.title!r} in {site.url}")
+    log(tenant, site, cl.DELETE_OBJECT, "list", lst)
+
+
+def register_hub_site(tenant: Tenant, site: Site) -> None:
+    """Make a site a hub site (``Register-PnPHubSite``); a hub is associated with itself."""
+    site.is_hub_site, site.hub_site_id = True, site.id
+
+
+def join_hub_site(tenant: Tenant, site: Site, hub: Site | None) -> None:
+    """Associate a site with a hub site, or with none (``Add-PnPHubSiteAssociation``)."""
+    if hub is not None and not hub.is_hub_site:
+        raise EditError(f"{hub.url} is not a hub site")
+    if site.is_hub_site:
+        raise EditError(f"{site.url} is a hub site itself")
+    site.hub_site_id = hub.id if hub is not None else None
+
+
 # --- files, folders and pages ----------------------------------------------------------------
 
 def _new_item(tenant: Tenant, site: Site, lst: SPList, folder: str, name: str, author: User,

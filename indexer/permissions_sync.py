@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Collection
 
 from indexer.index import SearchIndex
 from indexer.listsync import ListReport, ListState
@@ -19,12 +20,14 @@ from indexer.sharepoint.sites import SiteInfo
 log = logging.getLogger(__name__)
 
 
-def reresolve_site(client: SharePointClient, index: SearchIndex,
-                   site: SiteInfo) -> list[ListReport]:
-    """Recompute every acl of a site's mirrored lists and store those that changed."""
+def reresolve_site(client: SharePointClient, index: SearchIndex, site: SiteInfo,
+                   skip: Collection[str] = ()) -> list[ListReport]:
+    """Recompute every acl of a site's mirrored lists (but those in ``skip``, whose acls were
+    just read) and store those that changed."""
     reports = []
     for key, stored in index.checkpoints().items():
-        if key.startswith("list:") and stored.get("site_url") == site.url:
+        if key.startswith("list:") and stored.get("site_url") == site.url \
+                and stored["list_id"] not in skip:
             reports.append(_reresolve_list(client, index, ListState(**stored)))
     return reports
 

@@ -17,7 +17,7 @@ from indexer.sharepoint.constants import (
     CHANGE_TYPES,
     ITEM_CHANGE_QUERY,
     MAX_PAGES,
-    SECURITY_CHANGE_QUERY,
+    SITE_CHANGE_QUERY,
 )
 from indexer.sharepoint.errors import TooManyResults
 from indexer.sharepoint.values import plain
@@ -77,10 +77,11 @@ def list_changes(ctx: ClientContext, list_id: str, token: str,
     return _all_changes(ctx, source, ITEM_CHANGE_QUERY, token, fetch_limit)
 
 
-def security_changes(ctx: ClientContext, token: str,
-                     fetch_limit: int = CHANGE_FETCH_LIMIT) -> list[Change]:
-    """The site's changes of SharePoint group membership and web permissions after ``token``."""
-    return _all_changes(ctx, ctx.site, SECURITY_CHANGE_QUERY, token, fetch_limit)
+def site_changes(ctx: ClientContext, token: str,
+                 fetch_limit: int = CHANGE_FETCH_LIMIT) -> list[Change]:
+    """Every change of the site collection after ``token``: items of every list, lists, the
+    web, SharePoint groups, users and permissions (``Site.GetChanges``)."""
+    return _all_changes(ctx, ctx.site, SITE_CHANGE_QUERY, token, fetch_limit)
 
 
 def current_token(ctx: ClientContext, list_id: str | None = None) -> str:

@@ -182,10 +182,11 @@ class SharePointClient:
         with named_errors(self.site_url):
             return changes.list_changes(self._ctx, list_id, token)
 
-    def security_changes(self, token: str) -> list[Change]:
-        """SharePoint group membership and web permission changes of the site after ``token``."""
+    def site_changes(self, token: str) -> list[Change]:
+        """Every change of the site collection after ``token`` (items, lists, web, groups,
+        users, permissions), oldest first."""
         with named_errors(self.site_url):
-            return changes.security_changes(self._ctx, token)
+            return changes.site_changes(self._ctx, token)
 
     def change_token(self, list_id: str | None = None) -> str:
         """The current change token of a list, or of the site."""
@@ -199,6 +200,10 @@ class SharePointClient:
         return Subscriptions(self._ctx, self.site_url)
 
     # --- permissions ---------------------------------------------------------------------------
+
+    def forget_permissions(self) -> None:
+        """Read SharePoint groups and site admins again (they changed, or may have)."""
+        self._permissions = PermissionResolver(self._ctx)
 
     def web_viewers(self) -> Principals:
         """Who may view the web and what inherits from it."""

@@ -52,13 +52,20 @@ ITEM_CHANGE_QUERY = {
     "RoleAssignmentDelete": True, "SecurityPolicy": True,
 }
 
-# What a site's change query asks for: SharePoint group membership and web permissions.
-SECURITY_CHANGE_QUERY = {
-    "Group": True, "User": True, "Web": True, "Add": True, "Update": True, "DeleteObject": True,
-    "SystemUpdate": False, "GroupMembershipAdd": True, "GroupMembershipDelete": True,
-    "RoleAssignmentAdd": True, "RoleAssignmentDelete": True, "RoleDefinitionAdd": True,
-    "RoleDefinitionDelete": True, "RoleDefinitionUpdate": True, "SecurityPolicy": True,
+# What a site collection's change query asks for: every item of every list (to tell which
+# lists changed), lists, the web and the site (their structure), SharePoint groups and users
+# (membership), and permissions anywhere.
+SITE_CHANGE_QUERY = {
+    **ITEM_CHANGE_QUERY, "List": True, "Web": True, "Site": True, "Group": True, "User": True,
+    "GroupMembershipAdd": True, "GroupMembershipDelete": True, "RoleDefinitionAdd": True,
+    "RoleDefinitionDelete": True, "RoleDefinitionUpdate": True,
 }
+
+# Change types that alter who may see something (names of CHANGE_TYPES).
+SECURITY_CHANGE_TYPES = frozenset({
+    "role_add", "role_delete", "role_update", "assignment_add", "assignment_delete",
+    "member_add", "member_delete", "scope_add", "scope_delete",
+})
 
 INVALID_CHANGE_TOKEN = "SPInvalidChangeTokenException"
 

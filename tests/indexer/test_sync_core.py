@@ -7,43 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sync_support import Mirror
 
 from emulator import editing
-from emulator.announce import tenant_settings
 from emulator.sample import catalogue, people
 from emulator.server import Emulator
-from indexer.cli import make_client
-from indexer.document import Document
 from indexer.extract import Extractor
-from indexer.index import SearchIndex
-from indexer.settings import load_settings
-from indexer.sync import Syncer
-
-
-class Mirror:
-    """An emulator, the index the indexer writes, and a way to run one pass."""
-
-    def __init__(self, emulator: Emulator, index_dir: Path, extractor: Extractor) -> None:
-        self.emulator = emulator
-        self.settings = load_settings(tenant_settings(emulator) | {"INDEX_DIR": str(index_dir)})
-        self.index = SearchIndex.open_or_create(index_dir)
-        self.syncer = Syncer(self.settings, self.index, make_client(self.settings), extractor)
-
-    def sync(self, full: bool = False) -> int:
-        return self.syncer.run(full=full).exit_code
-
-    def records(self) -> list[Document]:
-        return list(self.index.all_documents())
-
-    def by_title(self, title: str) -> Document | None:
-        return next((d for d in self.records() if d.title == title), None)
-
-    def by_path(self, path: str) -> Document | None:
-        return next((d for d in self.records() if d.path == path), None)
-
-    def edit(self, change, *args, **kwargs):
-        with self.emulator.tenant.lock:
-            return change(self.emulator.tenant, *args, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -61,18 +61,23 @@ def test_changes_name_renames_and_deletions(emulator: Emulator,
     assert changes[-1].unique_id == deleted.unique_id
 
 
-def test_group_membership_changes_of_the_site(emulator: Emulator,
-                                              client: SharePointClient) -> None:
+def test_the_site_changes_name_groups_lists_and_items_of_every_list(
+        emulator: Emulator, client: SharePointClient) -> None:
     intranet = emulator.tenant.site_by_url(catalogue.INTRANET)
+    documents = intranet.list_by_title(catalogue.DOCUMENTS)
     token = client.change_token()
     teacher = emulator.tenant.directory.user_by_upn(people.TEACHER)
     editing.add_group_member(emulator.tenant, intranet, "Intranet Members", teacher.login_name)
+    archive = editing.add_list(emulator.tenant, intranet, "Arkiv", "Arkiv")
+    added = editing.add_file(emulator.tenant, intranet, documents, "", "Referat.txt", b"referat",
+                             teacher)
 
-    changes = client.security_changes(token)
+    changes = client.site_changes(token)
 
     members = intranet.group_by_title("Intranet Members")
-    assert [(c.kind, c.change_type, c.group_id) for c in changes] == [
-        ("group", "member_add", members.id)]
+    assert [(c.kind, c.change_type, c.group_id, c.list_id, c.item_id) for c in changes] == [
+        ("group", "member_add", members.id, "", 0), ("list", "add", 0, archive.id, 0),
+        ("item", "add", 0, documents.id, added.id)]
 
 
 def test_an_expired_change_token_is_named(emulator: Emulator,
