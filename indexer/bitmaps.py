@@ -3,27 +3,31 @@
 Document numbers are stable within one index generation, so everything here is computed once
 per generation (per Reader process) and dropped with it. A bitmap is a Python int with one bit
 per document (12.5 KB at 100k documents): unions, intersections and counts run in C (``|``,
-``&``, ``int.bit_count()``), and only the first use of a term walks its postings in Python.
-A query is matched by combining the bitmaps of its terms; only phrases and date ranges are
-matched by Whoosh (and cached too).
+``&``, ``int.bit_count()``). A term's postings are read once, a whole block at a time, into
+numpy arrays (kept for ranking too); its bitmap is made from them. A query is matched by
+combining the bitmaps of its terms; date ranges are read from the date columns, and only
+phrases are matched by Whoosh (each cached too).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from whoosh.query import And, AndNot, Or, Query, Term
+import numpy as np
+from whoosh.query import And, AndNot, DateRange, Or, Query, Term
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 VISIBLE_CACHE = 128  # principal sets per generation
 TERM_CACHE = 2048  # term bitmaps per generation (at most 12.5 KB each at 100k documents)
 QUERY_CACHE = 256  # phrase and date-range bitmaps per generation
-_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+POSTINGS_BYTES = 48 << 20  # decoded postings per generation (8 bytes a posting)
+_INT64_MAX = np.iinfo(np.int64).max
 
 
 def to_bits(mask: int, size: int) -> bytes:
@@ -31,22 +35,27 @@ def to_bits(mask: int, size: int) -> bytes:
     return mask.to_bytes(size // 8 + 1, "little")
 
 
-def docnums_of(mask: int) -> list[int]:
+def flags_of(mask: int, size: int) -> np.ndarray:
+    """The bitmap as one boolean per document."""
+    raw = np.frombuffer(to_bits(mask, size), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].view(bool)
+
+
+def docnums_of(mask: int, size: int) -> np.ndarray:
     """The document numbers in a bitmap, ascending."""
-    docnums: list[int] = []
-    for index, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
-        if byte:
-            base = index << 3
-            docnums.extend(base + bit for bit in _BITS[byte])
-    return docnums
+    return np.flatnonzero(flags_of(mask, size))
 
 
-def mask_of(docnums: Iterable[int], size: int) -> int:
-    """The bitmap of some document numbers."""
-    bits = bytearray(size // 8 + 1)
-    for docnum in docnums:
-        bits[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(bits, "little")
+def mask_of(docnums: Any, size: int) -> int:
+    """The bitmap of some document numbers (a sequence or an array)."""
+    flags = np.zeros(size, dtype=bool)
+    flags[np.asarray(docnums, dtype=np.int64)] = True
+    return mask_of_flags(flags)
+
+
+def mask_of_flags(flags: np.ndarray) -> int:
+    """The bitmap of a boolean per document."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def lowest_bit(mask: int) -> int:
@@ -66,11 +75,27 @@ class Bitmap:
         return bool(self.bits[docnum >> 3] >> (docnum & 7) & 1)
 
 
-class Lru:
-    """A small thread-safe LRU of computed values."""
+class Postings:
+    """A term's postings over the whole index: document numbers (deleted ones included) and
+    weights (the term's frequency times the field boost)."""
 
-    def __init__(self, size: int) -> None:
-        self._size = size
+    def __init__(self, docnums: np.ndarray, weights: np.ndarray) -> None:
+        self.docnums = docnums
+        self.weights = weights
+
+    @property
+    def nbytes(self) -> int:
+        """The memory the arrays take."""
+        return self.docnums.nbytes + self.weights.nbytes
+
+
+class Lru:
+    """A small thread-safe LRU of computed values, bounded by their total ``cost``."""
+
+    def __init__(self, capacity: int, cost: Callable[[Any], int] = lambda value: 1) -> None:
+        self._capacity = capacity
+        self._cost = cost
+        self._total = 0
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -82,9 +107,12 @@ class Lru:
                 return self._items[key]
         value = compute()
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            if key not in self._items:
+                self._items[key] = value
+                self._total += self._cost(value)
+            while self._total > self._capacity and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._total -= self._cost(dropped)
         return value
 
 
@@ -94,20 +122,30 @@ class Generation:
     def __init__(self, size: int) -> None:
         self.size = size
         self._terms = Lru(TERM_CACHE)
+        self._postings = Lru(POSTINGS_BYTES, lambda postings: postings.nbytes)
         self._visible = Lru(VISIBLE_CACHE)
         self._queries = Lru(QUERY_CACHE)
         self._site_titles: dict[str, str] = {}
-        self._columns: dict[str, list[int]] = {}
-        self._order: list[int] | None = None
+        self._derived: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
 
     def mask(self, searcher: Searcher, query: Query) -> int:
         """The bitmap of the documents Whoosh matches for ``query`` (uncached)."""
-        return mask_of(searcher.docs_for_query(query), self.size)
+        return mask_of(list(searcher.docs_for_query(query)), self.size)
+
+    def postings(self, searcher: Searcher, fieldname: str, text: str) -> Postings:
+        """A term's (cached) postings, read a block at a time."""
+        return self._postings.get((fieldname, text),
+                                  lambda: _read_postings(searcher, fieldname, text))
 
     def term(self, searcher: Searcher, fieldname: str, text: str) -> int:
-        """The (cached) bitmap of the documents holding one term."""
-        key = (fieldname, text)
-        return self._terms.get(key, lambda: self.mask(searcher, Term(fieldname, text)))
+        """The (cached) bitmap of the live documents holding one term."""
+
+        def compute() -> int:
+            postings = self.postings(searcher, fieldname, text)
+            return mask_of(postings.docnums, self.size) & self.live(searcher)
+
+        return self._terms.get((fieldname, text), compute)
 
     def match(self, searcher: Searcher, query: Query) -> int:
         """The bitmap of the documents matching ``query``, from term bitmaps where possible."""
@@ -119,7 +157,33 @@ class Generation:
             return reduce(and_, (self.match(searcher, q) for q in query.subqueries), -1)
         if isinstance(query, AndNot):
             return self.match(searcher, query.a) & ~self.match(searcher, query.b)
+        if isinstance(query, DateRange):
+            return self._queries.get(repr(query), lambda: self._dates(searcher, query))
         return self._queries.get(repr(query), lambda: self.mask(searcher, query))
+
+    def _dates(self, searcher: Searcher, query: DateRange) -> int:
+        """The live documents whose date column lies in the range (dates are not terms)."""
+        values = self.column(searcher, query.fieldname)
+        inside = np.ones(self.size, dtype=bool)
+        if query.start is not None:
+            inside &= values >= query.start if not query.startexcl else values > query.start
+        if query.end is not None:
+            inside &= values <= query.end if not query.endexcl else values < query.end
+        return mask_of_flags(inside) & self.live(searcher)
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A value derived from the whole generation (a column, an order), computed once."""
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = compute()
+        with self._lock:
+            return self._derived.setdefault(key, value)
+
+    def live(self, searcher: Searcher) -> int:
+        """Every document that is not deleted."""
+        return self.derived("live", lambda: mask_of(list(searcher.reader().all_doc_ids()),
+                                                    self.size))
 
     def visible(self, searcher: Searcher, principals: frozenset[str]) -> Bitmap:
         """The (cached) documents whose ACL holds any of ``principals``."""
@@ -132,46 +196,53 @@ class Generation:
 
     def values(self, searcher: Searcher, fieldname: str) -> list[str]:
         """Every term of a field (the facet values), read once."""
-        key = ("values", fieldname)
-        return self._queries.get(key, lambda: [b.decode("utf-8")
-                                               for b in searcher.reader().lexicon(fieldname)])
+        return self.derived(("values", fieldname), lambda: [
+            b.decode("utf-8") for b in searcher.reader().lexicon(fieldname)])
 
-    def column(self, searcher: Searcher, fieldname: str) -> list[int]:
-        """A column's raw value for every docnum (read per segment, once)."""
-        if fieldname not in self._columns:
+    def column(self, searcher: Searcher, fieldname: str) -> np.ndarray:
+        """A numeric column's raw value for every docnum (read per segment, once)."""
+
+        def compute() -> np.ndarray:
             values: list[int] = []
             for reader, _ in searcher.reader().leaf_readers():
                 values.extend(reader.column_reader(fieldname, translate=False))
-            self._columns[fieldname] = values
-        return self._columns[fieldname]
+            try:
+                return np.array(values, dtype=np.int64)
+            except OverflowError:  # older indexes' DATETIME columns: no date is 2**64 - 1
+                return np.array(values, dtype=np.uint64).clip(max=_INT64_MAX).astype(np.int64)
+
+        return self.derived(("column", fieldname), compute)
 
     def mean(self, searcher: Searcher, fieldname: str) -> float:
         """The mean of a numeric column (the average field length), computed once."""
 
         def compute() -> float:
             values = self.column(searcher, fieldname)
-            return sum(values) / len(values) if values else 0.0
+            return sum(values.tolist()) / len(values) if len(values) else 0.0
 
-        return self._queries.get(("mean", fieldname), compute)
+        return self.derived(("mean", fieldname), compute)
 
-    def order(self, searcher: Searcher) -> list[int]:
-        """Every docnum, newest ``sort_date`` first."""
-        if self._order is None:
-            dates = self.column(searcher, "sort_date")
-            self._order = sorted(range(len(dates)), key=dates.__getitem__, reverse=True)
-        return self._order
+    def order(self, searcher: Searcher) -> np.ndarray:
+        """Every docnum, newest ``sort_date`` first (equal dates: lower docnum first)."""
+        return self.derived("order", lambda: np.argsort(
+            -self.column(searcher, "sort_date"), kind="stable"))
+
+    def rank(self, searcher: Searcher) -> np.ndarray:
+        """Each docnum's place in :meth:`order`."""
+
+        def compute() -> np.ndarray:
+            rank = np.empty(self.size, dtype=np.int64)
+            rank[self.order(searcher)] = np.arange(self.size)
+            return rank
+
+        return self.derived("rank", compute)
 
     def newest(self, searcher: Searcher, mask: int, limit: int) -> list[int]:
         """Up to ``limit`` docnums of ``mask``, newest first."""
-        bits = to_bits(mask, self.size)
-        picked: list[int] = []
-        if limit > 0 and mask:
-            for docnum in self.order(searcher):
-                if bits[docnum >> 3] >> (docnum & 7) & 1:
-                    picked.append(docnum)
-                    if len(picked) >= limit:
-                        break
-        return picked
+        if limit <= 0 or not mask:
+            return []
+        order = self.order(searcher)
+        return order[flags_of(mask, self.size)[order]][:limit].tolist()
 
     def site_title(self, searcher: Searcher, site_id: str, docnum: int) -> str:
         """The title of a site, read from one of its documents (``docnum``)."""
@@ -179,3 +250,29 @@ class Generation:
             record = searcher.stored_fields(docnum)["record"]
             self._site_titles[site_id] = record.get("site_title") or site_id
         return self._site_titles[site_id]
+
+
+def _read_postings(searcher: Searcher, fieldname: str, text: str) -> Postings:
+    """A term's postings in every segment, read a whole block at a time.
+
+    This reads the blocks of Whoosh's W3 codec directly (whoosh-reloaded is pinned to 2.7.x):
+    the public matcher API costs several Python calls per posting. Deleted documents are kept
+    (bitmaps leave them out with :meth:`Generation.live`).
+    """
+    docnums: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for reader, offset in searcher.reader().leaf_readers():
+        try:
+            matcher = reader.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        matcher = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            docnums.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    if not docnums:
+        return Postings(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+    return Postings(np.concatenate(docnums).astype(np.int32), np.concatenate(weights))

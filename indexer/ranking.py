@@ -1,36 +1,27 @@
-"""Relevance ranking: BM25F with the field boosts of indexer.schema, scored for candidates only.
+"""Relevance ranking: BM25F with the field boosts of indexer.schema, over every match.
 
-Whoosh's own collectors score every posting of every query term, which for a common word in
-a large index costs seconds. Here the matching documents are already known (a bitmap), so
-only they are scored: each query term's postings are read a block at a time and scored for
-the candidate documents that hold it (field lengths come from per-generation columns). Each
-matching term scores ``boost * (1 + BM25)`` (so any real match of a word scores at least its
-field boost) and a compound part scores ``PARTS_SCORE``.
-
-When more than ``SCORE_LIMIT`` visible documents match, the candidates are those that match
-in the title or description (the highest boosts), newest first, topped up with the newest of
-the rest: an approximation that keeps a broad query's cost bounded.
+Whoosh's own collectors score posting by posting in Python, which for a common word in a large
+index costs seconds. Here the matching documents are already known (a bitmap) and each query
+term's postings are cached per generation as arrays (indexer.bitmaps), so every match is scored
+at once with numpy: each matching term scores ``boost * (1 + BM25)`` (so any real match of a
+word scores at least its field boost) and a compound part scores ``PARTS_SCORE``. Ties go to
+the newer document. The arithmetic is done in float64 in the order of the scalar formula.
 """
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from math import log
 
+import numpy as np
 from whoosh.query import And, AndNot, Or, Phrase, Query, Term
-from whoosh.reading import IndexReader
-from whoosh.scoring import bm25
 from whoosh.searching import Searcher
 
-from indexer.bitmaps import Generation, docnums_of, mask_of
+from indexer.bitmaps import Generation, docnums_of
 from indexer.schema import FIELD_BOOSTS, PARTS_SCORE
 
-SCORE_LIMIT = 2000
 BM25_B = 0.75
 BM25_K1 = 1.2
-_STRONG_FIELDS = ("title", "description")
 
 
 def scoring_terms(query: Query) -> dict[tuple[str, str], float]:
@@ -57,85 +48,41 @@ def _walk(query: Query) -> Iterator[tuple[str, str, float]]:
 def top_documents(searcher: Searcher, generation: Generation, query: Query, matches: int,
                   limit: int) -> list[int]:
     """The ``limit`` best of the documents in ``matches`` (a bitmap), best first."""
-    terms = scoring_terms(query)
-    candidates = _candidates(searcher, generation, terms, matches, max(SCORE_LIMIT, limit))
-    if not candidates:
+    if not matches or limit <= 0:
         return []
-    scores = _scores(searcher, generation, terms, candidates)
-    order = {docnum: place for place, docnum in enumerate(candidates)}
-    return heapq.nsmallest(limit, candidates, key=lambda d: (-scores.get(d, 0.0), order[d]))
+    docnums = docnums_of(matches, generation.size)
+    scores = _scores(searcher, generation, scoring_terms(query))[docnums]
+    if len(docnums) > limit:  # keep the best, with every document tied with the last of them
+        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        keep = scores >= cut
+        docnums, scores = docnums[keep], scores[keep]
+    best = np.lexsort((generation.rank(searcher)[docnums], -scores))[:limit]
+    return docnums[best].tolist()
 
 
-def _candidates(searcher: Searcher, generation: Generation,
-                terms: dict[tuple[str, str], float], matches: int, limit: int) -> list[int]:
-    """Up to ``limit`` documents to score, newest first."""
-    if matches.bit_count() <= limit:
-        return generation.newest(searcher, matches, limit)
-    strong = matches & field_mask(searcher, generation, terms, _STRONG_FIELDS)
-    picked = generation.newest(searcher, strong, limit)
-    return picked + generation.newest(searcher, matches & ~strong, limit - len(picked))
-
-
-def field_mask(searcher: Searcher, generation: Generation,
-              terms: dict[tuple[str, str], float], fields: tuple[str, ...]) -> int:
-    """The union of the bitmaps of the terms in ``fields``."""
-    mask = 0
-    for fieldname, text in terms:
-        if fieldname in fields:
-            mask |= generation.term(searcher, fieldname, text)
-    return mask
-
-
-def _scores(searcher: Searcher, generation: Generation, terms: dict[tuple[str, str], float],
-            candidates: list[int]) -> dict[int, float]:
-    scores = dict.fromkeys(candidates, 0.0)
-    wanted = mask_of(candidates, generation.size)
-    leaves = list(searcher.reader().leaf_readers())
+def _scores(searcher: Searcher, generation: Generation,
+            terms: dict[tuple[str, str], float]) -> np.ndarray:
+    """Every document's score for the terms (zero for documents holding none of them)."""
+    scores = np.zeros(generation.size)
     total = searcher.doc_count_all()
     for (fieldname, text), boost in terms.items():
-        holders = docnums_of(wanted & generation.term(searcher, fieldname, text))
-        if fieldname == "parts":
-            for docnum in holders:
-                scores[docnum] += PARTS_SCORE
+        postings = generation.postings(searcher, fieldname, text)
+        if not len(postings.docnums):
             continue
-        if not holders:
+        if fieldname == "parts":
+            scores[postings.docnums] += PARTS_SCORE
             continue
         idf = log(total / (searcher.doc_frequency(fieldname, text) + 1)) + 1
-        lengths = generation.column(searcher, f"{fieldname}_len")
-        average = generation.mean(searcher, f"{fieldname}_len") or 1.0
-        for index, (reader, offset) in enumerate(leaves):
-            end = leaves[index + 1][1] if index + 1 < len(leaves) else total
-            local = [d - offset for d in holders[bisect_left(holders, offset):
-                                                 bisect_left(holders, end)]]
-            if not local:  # (and a segment with candidates holding the term has its postings)
-                continue
-            wanted_here = set(local)
-            for docnums, weights in _posting_blocks(reader, fieldname, text, local):
-                for docnum, weight in zip(docnums, weights, strict=True):
-                    if docnum in wanted_here:
-                        length = lengths[docnum + offset]
-                        score = bm25(idf, weight, length, average, BM25_B, BM25_K1)
-                        scores[docnum + offset] += boost * (1.0 + score)
+        frequency = postings.weights.astype(np.float64)
+        norm = _length_norm(searcher, generation, fieldname)[postings.docnums]
+        scores[postings.docnums] += boost * (1.0 + idf * ((frequency * (BM25_K1 + 1))
+                                                          / (frequency + norm)))
     return scores
 
 
-def _posting_blocks(reader: IndexReader, fieldname: str, text: str,
-                    wanted: list[int]) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """The (docnums, weights) of the posting blocks of a term in one segment that may hold
-    one of the ``wanted`` (sorted) docnums; other blocks are skipped unread.
-
-    This reads the blocks of Whoosh's W3 codec directly (whoosh-reloaded is pinned to 2.7.x):
-    the public matcher API costs several Python calls per posting. Deleted documents need no
-    filter here, as the candidates come from bitmaps that never hold them.
-    """
-    matcher = reader.postings(fieldname, text)
-    matcher = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
-    position = 0
-    while position < len(wanted) and matcher.is_active():
-        last = matcher.block_max_id()
-        if wanted[position] <= last:
-            matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
-            position = bisect_right(wanted, last, position)
-        matcher._next_block()
+def _length_norm(searcher: Searcher, generation: Generation, fieldname: str) -> np.ndarray:
+    """BM25's ``K1 * ((1 - B) + B * length / average length)`` for every document."""
+    lengths = generation.column(searcher, f"{fieldname}_len")
+    average = generation.mean(searcher, f"{fieldname}_len") or 1.0
+    return generation.derived(("norm", fieldname),
+                             lambda: BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / average))

@@ -16,8 +16,9 @@ from typing import Any
 from whoosh.analysis import Analyzer, IDTokenizer, LowercaseFilter
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.system import pack_uint
+from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import (
     detect_language,
@@ -129,6 +130,12 @@ class CompoundParts(_Counted):
     count = staticmethod(parts_frequencies)
 
 
+def _date() -> COLUMN:
+    """A date kept only as a column: date order and date ranges are read from it
+    (indexer.bitmaps). Indexed as terms it cost ten terms a document, nearly all unique."""
+    return COLUMN(NumericColumn("q"))
+
+
 def _length() -> COLUMN:
     """A per-document word count (for BM25 length normalisation)."""
     return COLUMN(NumericColumn("I"))
@@ -158,16 +165,18 @@ def build_schema() -> Schema:
         author=Unscored(folded_analyzer()),
         acl=KEYWORD(lowercase=True),
         audiences=KEYWORD(lowercase=True),
-        modified=DATETIME(sortable=True),
-        sort_date=DATETIME(sortable=True),
+        modified=_date(),
+        sort_date=_date(),
         record=STORED,
         body_z=STORED,
         html_z=STORED,
     )
 
 
-def _naive_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None)
+def date_value(value: datetime) -> int:
+    """A date as its ``_date()`` column holds it (what Whoosh's DATETIME columns hold too)."""
+    return datetime_to_long(value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo
+                            else value)
 
 
 def _pack(text: str) -> bytes:
@@ -191,8 +200,8 @@ def to_fields(doc: Document) -> dict[str, Any]:
         "body": body, "parts": text, "words": text, "title_prefix": doc.title,
         "site_title": doc.site_title, "author": doc.author, "acl": " ".join(doc.acl),
         "audiences": " ".join(doc.audiences) or NO_AUDIENCE,
-        "modified": _naive_utc(doc.modified),
-        "sort_date": _naive_utc(doc.published or doc.modified),
+        "modified": date_value(doc.modified),
+        "sort_date": date_value(doc.published or doc.modified),
         "record": record, "body_z": _pack(body), "html_z": _pack(doc.html),
         "title_len": word_count(doc.title), "description_len": word_count(doc.description),
         "body_len": word_count(body),

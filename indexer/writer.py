@@ -80,7 +80,6 @@ class _Pool:
 
     def write(self, fieldwriter: W3FieldWriter) -> None:
         """Write every term's postings, in field and term order."""
-        self._new.sort()
         streams = [self._new_terms()]
         streams += [_segment_terms(reader, order, startdoc, docmap)
                     for order, (reader, startdoc, docmap) in enumerate(self._segments, 1)]
@@ -101,9 +100,18 @@ class _Pool:
             fieldwriter.finish_field()
 
     def _new_terms(self) -> Iterator[tuple[str, bytes, int, Any]]:
-        for (fieldname, btext), rows in groupby(self._new, key=_TERM):
-            rows = list(rows)
-            postings = ([r[2] for r in rows], [r[3] for r in rows], [r[4] for r in rows])
+        """The added documents' terms in order. Documents are added in docnum order, so each
+        term's postings are too: grouping them needs no sort of the postings themselves."""
+        terms: dict[tuple[str, bytes], Postings] = {}
+        for fieldname, btext, docnum, weight, value in self._new:
+            postings = terms.get((fieldname, btext))
+            if postings is None:
+                terms[fieldname, btext] = postings = ([], [], [])
+            postings[0].append(docnum)
+            postings[1].append(weight)
+            postings[2].append(value)
+        self._new.clear()
+        for (fieldname, btext), postings in sorted(terms.items()):
             yield fieldname, btext, 0, lambda postings=postings: postings
 
 
@@ -146,6 +154,9 @@ def _segment_postings(reader: SegmentReader, fieldname: str, fieldobj: Any, btex
 
 
 def _concatenate(parts: Iterator[Postings]) -> Postings:
+    parts = list(parts)
+    if len(parts) == 1:
+        return parts[0]
     ids: list[int] = []
     weights: list[float] = []
     values: list[Any] = []

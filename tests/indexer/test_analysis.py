@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from indexer.analysis import (
     detect_language,
     fold,
     parts_analyzer,
+    parts_frequencies,
+    positions_by_term,
     prefix_analyzer,
     spelling_analyzer,
+    spelling_frequencies,
     split_compound,
     stems,
     terms_by_position,
@@ -103,3 +108,23 @@ def test_spelling_and_prefix_analyzers() -> None:
 ])
 def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+BULK_TEXTS = [
+    "Medarbejdertilfredshedsundersøgelsen 2025: Medarbejdere og medarbejderne i ÆLDREPLEJEN.",
+    "The council's policies for employees, version 2.1.3 (see www.sundby.dk); policy v2.",
+    "Ældreplejecentret, sagsbehandleren og hjemmesiden. Plejecenter plejecentre plejecenter!",
+    "",
+    "Ærø Åbenrå øresund café naïve Straße ÅRHUS aarhus 42 x_y __init__ 3.14",
+]
+
+
+@pytest.mark.parametrize("text", BULK_TEXTS)
+def test_bulk_counting_gives_exactly_the_analyzers_terms(text: str) -> None:
+    """Indexing counts terms in bulk; queries and highlights use the analyzers: they agree."""
+    positions: dict[str, list[int]] = {}
+    for token in text_analyzer()(text, positions=True):
+        positions.setdefault(token.text, []).append(token.pos)
+    assert positions_by_term(text) == positions
+    assert spelling_frequencies(text) == Counter(t.text for t in spelling_analyzer()(text))
+    assert parts_frequencies(text) == Counter(t.text for t in parts_analyzer()(text))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from indexer import ranking
 from indexer.document import Document
 from indexer.index import IndexUnavailable, SearchIndex
 from indexer.search import Reader, SearchResults
@@ -192,6 +191,23 @@ def test_filters_and_facets(reader: Reader, now: datetime) -> None:
     assert {hit.doc.id for hit in recent.hits} <= {"hr:docs:1", "hr:docs:2", "hr:docs:3"}
 
 
+def test_an_updated_document_is_counted_once_by_its_new_date(search_index: SearchIndex,
+                                                              make_doc: MakeDoc) -> None:
+    today = datetime.now(UTC)  # the date facets count back from the real now
+    with search_index.batch() as batch:
+        batch.upsert(make_doc(1, "Budget", modified=today - timedelta(days=2)))
+    with search_index.batch() as batch:  # the old version stays in its segment, deleted
+        batch.upsert(make_doc(1, "Budget", modified=today - timedelta(days=200)))
+    with Reader(search_index) as reader:
+        results = reader.search("budget", STAFF)
+        assert {f.key: f.count for f in results.facets["modified"]} == {
+            "week": 0, "month": 0, "year": 1}
+        assert reader.search("budget", STAFF, filters={
+            "modified_since": today - timedelta(days=30)}).total == 0
+        assert reader.search("budget", STAFF, filters={
+            "modified_since": today - timedelta(days=300)}).total == 1
+
+
 def test_site_ids_match_whatever_their_case(search_index: SearchIndex,
                                              make_doc: MakeDoc) -> None:
     with search_index.batch() as batch:
@@ -223,12 +239,17 @@ def test_sort_newest_and_pages(reader: Reader) -> None:
     assert reader.search("i", STAFF, page=10_000, page_size=10_000).page_size == 50
 
 
-def test_broad_queries_score_the_strongest_candidates(
-        reader: Reader, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ranking, "SCORE_LIMIT", 1)
-    results = reader.search("undersøgelse", STAFF)
-    assert results.total == 2
-    assert ids(results) == ["hr:docs:2", "hr:docs:1"]  # the title match is scored first
+def test_every_match_is_ranked_not_only_the_newest(search_index: SearchIndex,
+                                                    make_doc: MakeDoc) -> None:
+    with search_index.batch() as batch:
+        for number in range(1, 3001):  # newer than the title match, mentioning it in passing
+            batch.upsert(make_doc(number, f"Referat {number}", "Mødet nævnte en undersøgelse."))
+        batch.upsert(make_doc(5000, "Undersøgelse af trivsel", "Resultaterne er klar."))
+    with Reader(search_index) as reader:
+        results = reader.search("undersøgelse", STAFF)
+        assert results.total == 3001
+        assert ids(results)[0] == "hr:docs:5000"
+        assert ids(results)[1:] == [f"hr:docs:{n}" for n in range(1, 10)]  # ties: newest first
 
 
 def test_snippets_are_escaped_and_marked() -> None:
