@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+WRK := /usr/bin/wrk
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint emulator clean
+.PHONY: help demo test lint emulator clean bench bench-quick
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +26,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
+# Debian's wrk, the HTTP load generator of the benchmarks
+$(WRK):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+
 demo: $(STAMP) ## Start the sample tenant, sync it and serve the portal on http://127.0.0.1:5000
 	$(BIN)/python -m emulator demo
 
@@ -34,6 +40,12 @@ emulator: $(STAMP) ## Start only the emulator with the sample tenant
 test: $(STAMP) $(CHROMIUM) ## Run lint and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+bench: $(STAMP) $(WRK) ## Measure every benchmark figure at 10,000 items (ITEMS=100000 for more)
+	$(BIN)/python -m bench --items $(or $(ITEMS),10000)
+
+bench-quick: $(STAMP) $(WRK) ## Measure every benchmark figure on 2,000 items (under 5 minutes)
+	$(BIN)/python -m bench --quick
 
 lint: $(STAMP) ## Run ruff
 	$(BIN)/ruff check .

@@ -1,0 +1,83 @@
+"""``python -m bench [--items N] [--quick] [--out DIR]``: measure, write latest.json/.md, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.corpus import build_index
+from bench.figures import Figure
+from bench.index_build import measure_build
+from bench.indexing import measure_indexing
+from bench.pages import measure_pages
+from bench.search import measure_search
+from bench.sync_pass import measure_sync
+
+QUICK_ITEMS = 2000
+CACHE = Path("var/bench")  # cached corpora, ignored by git
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every figure and write the results; 0 unless the benchmark itself failed."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--items", type=int, default=10_000, help="synthetic tenant size")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"{QUICK_ITEMS:,} items and fewer rounds (under 5 minutes)")
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    args = parser.parse_args(argv)
+    items = QUICK_ITEMS if args.quick else args.items
+    figures = measure_build(items)
+    index_dir = build_index(items, CACHE)
+    figures += measure_search(index_dir, items, args.quick)
+    figures += measure_sync(items)
+    with tempfile.TemporaryDirectory(prefix="bench-") as temp:
+        figures += measure_indexing(items, Path(temp) / "indexing", args.quick)
+        figures += measure_pages(items, index_dir, Path(temp) / "pages", args.quick)
+    table = markdown(figures) + notes(figures)
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "items": items,
+              "quick": args.quick, "machine": machine(),
+              "figures": [f.as_json() for f in figures]}
+    (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "latest.md").write_text(f"{items:,} items, {report['date']}, "
+                                        f"{report['machine']['summary']}\n\n{table}")
+    sys.stdout.write(table)
+    return 0
+
+
+def machine() -> dict[str, str | int | None]:
+    """What the figures ran on."""
+    cpus = os.cpu_count()
+    summary = f"{platform.machine()}, {cpus} CPUs, Python {platform.python_version()}"
+    return {"summary": summary, "platform": platform.platform(), "cpus": cpus,
+            "processor": platform.processor() or None, "python": sys.version.split()[0]}
+
+
+def markdown(figures: list[Figure]) -> str:
+    """The results as a Markdown table."""
+    rows = ["| Figure | Runs | Value | Median | p95 spread | Baseline | Ratio | Target | Met |",
+            "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |"]
+    for f in figures:
+        baseline = "—" if f.baseline is None else f"{f.baseline_name}: {f.baseline:.3g} {f.unit}"
+        ratio = f"{f.ratio:.2f}" if f.ratio is not None else "—"
+        met = {None: "—", True: "yes", False: "**no**"}[f.met]
+        rows.append(f"| {f.name} | {f.runs} | {f.value:.3g} {f.unit} | "
+                    f"{f.spread.get('median', f.value):.3g} | "
+                    f"{f.spread.get('p95', f.value):.3g} | {baseline} | {ratio} | "
+                    f"{f.target or '—'} | {met} |")
+    return "\n".join(rows) + "\n"
+
+
+def notes(figures: list[Figure]) -> str:
+    """How each figure was measured, as a Markdown list under the table."""
+    return "\n" + "".join(f"- **{f.name}**: {f.notes}\n" for f in figures if f.notes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
