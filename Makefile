@@ -39,7 +39,7 @@ emulator: $(STAMP) ## Start only the emulator with the sample tenant
 
 test: $(STAMP) $(CHROMIUM) ## Run lint and the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(STAMP) $(WRK) ## Measure every benchmark figure at 10,000 items (ITEMS=100000 for more)
 	$(BIN)/python -m bench --items $(or $(ITEMS),10000)

@@ -115,7 +115,7 @@ def test_an_idle_pass_asks_each_site_once_and_one_change_costs_four_requests_mor
 
 def test_an_incremental_pass_costs_what_changed_not_the_tenant_size(
         tmp_path: Path, serve: Callable[[Tenant], Emulator], extractor: Extractor):
-    tenant = build_synthetic_tenant(5000, sites=2)
+    tenant = build_synthetic_tenant(1200, sites=2)
     emulator = serve(tenant)
     syncer = _syncer(emulator, tmp_path / "index", extractor, _stopped_clock())
     assert syncer.run().exit_code == 0
