@@ -1,4 +1,4 @@
-"""Command line: ``python -m emulator [serve|generate] …``."""
+"""Command line: ``python -m emulator [serve|demo|generate|publish-news] …``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,15 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=1)
     generate.add_argument("--out", type=Path, default=Path("var/synthetic.tenant"),
                           help="file to write (serve it with --tenant-file)")
+    publish = commands.add_parser("publish-news",
+                                  help="publish a news post in a running emulator, as an editor")
+    publish.add_argument("--title", required=True, help="the post's title")
+    publish.add_argument("--text", default="", help="the post's text (paragraphs: blank lines)")
+    publish.add_argument("--site", default="intranet", help="site name (intranet, hr, skoler, it)")
+    publish.add_argument("--url", default="http://127.0.0.1:7070",
+                         help="the running emulator's http address")
+    publish.add_argument("--data-dir", type=Path, default=Path("var/emulator"),
+                         help="the running emulator's data directory (holds the editor key)")
     _serve_options(parser)
     return parser
 
@@ -83,11 +92,33 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def publish_news(args: argparse.Namespace) -> int:
+    """Publish one news post through the editor API of a running emulator."""
+    from emulator.editor_client import EditorApiError, EditorClient
+
+    key_file = args.data_dir / "credentials" / "editor-key.txt"
+    try:
+        key = key_file.read_text().strip()
+    except OSError:
+        sys.stderr.write(f"No editor key in {key_file}: is the emulator running with "
+                         f"--data-dir {args.data_dir}?\n")
+        return 2
+    try:
+        page = EditorClient(args.url, key).publish_news(args.site, args.title, text=args.text)
+    except (EditorApiError, OSError) as exc:
+        sys.stderr.write(f"The emulator refused the post: {exc}\n")
+        return 1
+    sys.stdout.write(f"Published {page['url']}\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = _parser().parse_args(argv)
     if args.command == "generate":
         return generate(args)
+    if args.command == "publish-news":
+        return publish_news(args)
     if args.command == "demo":
         from emulator.demo import run_demo
 

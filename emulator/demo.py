@@ -77,10 +77,11 @@ def run_demo(data_dir: Path, seed: int = 1, http_port: int = 7070,
     children.append(subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env))
     sys.stdout.write(
         f"\nThe portal is at {PORTAL} — sign in as any sample user.\n"
-        f"Publish news as an editor with the editor API (key in "
-        f"{data_dir / 'emulator' / 'credentials' / 'editor-key.txt'}): SharePoint webhooks "
-        f"bring it to the front page within seconds, and the indexer polls every "
-        f"{POLL_INTERVAL} seconds as well.\nPress Ctrl-C to stop.\n")
+        f"Publish news as an editor, from another terminal:\n"
+        f"  .venv/bin/python -m emulator publish-news --title 'Kantinen holder lukket fredag' "
+        f"--data-dir {data_dir / 'emulator'}\n"
+        f"SharePoint webhooks bring it to the front page within seconds, and the indexer polls "
+        f"every {POLL_INTERVAL} seconds as well.\nPress Ctrl-C to stop.\n")
     sys.stdout.flush()
     stop = threading.Event()
     try:
