@@ -26,6 +26,7 @@ from portal.settings import authority, origin
 
 SCOPES = ["User.Read"]  # Graph, for getMemberObjects when the groups overflow the token
 HTTP_TIMEOUT = 10.0
+REJECTED_GRANT_ERRORS = frozenset({"invalid_grant"})  # the code in the answer is no good
 
 
 class Entra:
@@ -76,6 +77,11 @@ class Entra:
             result = self._app().acquire_token_by_auth_code_flow(flow, answer, scopes=SCOPES)
         except ValueError as error:  # state mismatch or a reused flow
             raise AnswerRejected(f"the answer does not match its flow: {error}") from error
+        except RuntimeError as error:  # msal's id_token checks: nonce, issuer, audience
+            raise AnswerRejected(f"the id_token does not match its flow: {error}") from error
+        if result.get("error") in REJECTED_GRANT_ERRORS:  # a used, expired or stolen code
+            raise AnswerRejected(f"{result['error']}: "
+                                 f"{(result.get('error_description') or '').splitlines()[:1]}")
         if "id_token" not in result:
             raise SignInError(f"{result.get('error', 'no id_token')}: "
                               f"{(result.get('error_description') or '').splitlines()[:1]}")

@@ -91,7 +91,7 @@ def _notifications(body: bytes) -> list[dict] | None:
     """The notifications of a body, or None when it is not SharePoint's shape."""
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         return None
     value = parsed.get("value") if isinstance(parsed, dict) else None
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):

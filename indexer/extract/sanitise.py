@@ -32,6 +32,8 @@ _DROPPED_WITH_CONTENT = frozenset({
 })
 _NUMERIC_ATTRIBUTES = frozenset({"width", "height", "colspan", "rowspan"})
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
+_URL_PATH_START = re.compile(r"[/?#]")
+_URL_MARKUP = re.compile(r"[<>\"'`]")
 
 
 def sanitise_html(markup: str) -> str:
@@ -40,14 +42,22 @@ def sanitise_html(markup: str) -> str:
 
 
 def safe_url(url: str) -> str | None:
-    """``url`` stripped if it is relative or uses an allowed scheme, else ``None``."""
+    """``url`` stripped if it is relative or uses an allowed scheme, else ``None``.
+
+    A colon before the first ``/``, ``?`` or ``#`` must end an allowed scheme (a relative URL
+    never needs one there), and markup characters, which a real URL holds percent-encoded,
+    are refused: what a browser might read differently from ``urlsplit`` never passes."""
     value = url.strip()
     probe = _URL_NOISE.sub("", html.unescape(value))
     try:
         scheme = urlsplit(probe).scheme.lower()
     except ValueError:
         return None
-    return value if value and (not scheme or scheme in ALLOWED_PROTOCOLS) else None
+    head = _URL_PATH_START.split(probe, maxsplit=1)[0]
+    declared = head.split(":", 1)[0].lower() if ":" in head else ""
+    if not value or _URL_MARKUP.search(probe) or declared not in ("", *ALLOWED_PROTOCOLS):
+        return None
+    return value if not scheme or scheme in ALLOWED_PROTOCOLS else None
 
 
 def html_to_text(markup: str) -> str:
