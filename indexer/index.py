@@ -8,11 +8,19 @@ first and then renames a new table of contents into place.)
 
 Writers use ``compound=False`` (see shared/reference/whoosh.md): a compound segment is copied
 into memory by every reader. The schema and the field boosts are in indexer.schema.
+
+Opening checks each segment's table of contents, terms, stored fields and id column (first and
+last document), so a damaged index is reported as :class:`IndexCorrupt`. The indexer
+(:meth:`SearchIndex.open_or_create`) then logs it and creates the index again, empty, under a
+higher generation than the damaged one (readers key their caches by generation); the sync that
+follows finds no checkpoints and rebuilds everything with a full sync.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import re
 import signal
@@ -23,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, FileIndex, LockError
 from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from indexer.document import Document
+from indexer.index_repair import IndexCorrupt, IndexUnavailable, abandon, check_segments
 from indexer.schema import CODEC, SCHEMA_VERSION, build_schema, from_stored, to_fields
 from indexer.writer import FastWriter
 
@@ -36,14 +46,17 @@ CHECKPOINT_KIND = "checkpoint"
 META_KIND = "meta"
 META_ID = "#meta"
 LOCK_TIMEOUT = 5.0
+OPEN_ATTEMPTS = 3
 _STALE_TOC = re.compile(r"^_MAIN_\d+\.toc\.[\d.]+$")
 _COMMITTED_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 _INDEX_FILE = re.compile(r"^_?MAIN_")  # every file Whoosh keeps in an index directory
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+INDEX_NAME = "MAIN"
+log = logging.getLogger(__name__)
 
 
-class IndexUnavailable(Exception):
-    """The index directory is missing, unreadable, corrupt or from another schema version."""
+class IndexWriteFailed(Exception):
+    """A commit could not be written (the disk is full); the index is as it was before."""
 
 
 class IndexLocked(Exception):
@@ -106,7 +119,12 @@ class SearchIndex:
         """Create an empty index at ``path`` (replacing any index there)."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        index = cls(whoosh_index.create_in(str(path), build_schema()), path)
+        return cls._first_commit(whoosh_index.create_in(str(path), build_schema()), path)
+
+    @classmethod
+    def _first_commit(cls, ix: FileIndex, path: Path) -> SearchIndex:
+        """Commit the schema version into a new index."""
+        index = cls(ix, path)
         writer = FastWriter(index.ix, compound=False, codec=CODEC)
         writer.add_document(id=META_ID, kind=META_KIND,
                             record={"schema_version": SCHEMA_VERSION})
@@ -126,10 +144,14 @@ class SearchIndex:
                 ix = whoosh_index.open_dir(str(path))
                 with ix.searcher() as searcher:
                     meta = searcher.document(id=META_ID)
+                    check_segments(searcher)
+            except PermissionError as exc:
+                raise IndexUnavailable(f"the search index at {path} cannot be read: {exc}") from exc
             except Exception as exc:  # Whoosh raises many types for a damaged index
                 problem = repr(exc)
         if problem:
-            raise IndexUnavailable(f"the search index at {path} cannot be read: {problem}")
+            raise IndexCorrupt(
+                f"the search index at {path} is damaged and cannot be read: {problem}")
         version = (meta or {}).get("record", {}).get("schema_version")
         if version != SCHEMA_VERSION:
             raise IndexUnavailable(
@@ -142,12 +164,31 @@ class SearchIndex:
         """Open the index at ``path``, creating it if there is none yet.
 
         That is a missing or empty directory, or one where a creation was cut short (killed
-        before its first commit, which records the schema version): it is created anew.
+        before its first commit, which records the schema version): it is created anew. A
+        damaged index is logged and created anew too, for a full sync to fill.
         """
         path = Path(path)
         if not path.exists() or (path.is_dir() and _never_committed(path)):
             return cls.create(path)
-        return cls.open(path)
+        try:
+            return cls.open(path)
+        except IndexCorrupt as exc:
+            log.error("%s; creating it again: the next pass is a full sync", exc)
+            return cls._recreate(path)
+
+    @classmethod
+    def _recreate(cls, path: Path) -> SearchIndex:
+        """Replace a damaged index with an empty one whose generations go on from its own."""
+        names = os.listdir(path)
+        latest = max((int(m[1]) for name in names if (m := _COMMITTED_TOC.match(name))),
+                     default=0)
+        for name in names:
+            if _INDEX_FILE.match(name):
+                (path / name).unlink()
+        storage = FileStorage(str(path))
+        schema = build_schema()
+        TOC(schema, [], latest + 1).write(storage, INDEX_NAME)
+        return cls._first_commit(FileIndex(storage, schema, INDEX_NAME), path)
 
     def generation(self) -> int:
         """The latest committed generation (cheap: one directory listing)."""
@@ -157,11 +198,33 @@ class SearchIndex:
             raise IndexUnavailable(f"the search index at {self.path} is gone") from exc
 
     def searcher(self) -> Searcher:
-        """A new searcher on the latest commit."""
-        try:
-            return self.ix.searcher()
-        except Exception as exc:  # Whoosh raises many types for a damaged index
-            raise IndexUnavailable(f"the search index at {self.path} cannot be read") from exc
+        """A new searcher on the latest commit, with every file it will read already open.
+
+        Whoosh opens a segment's column files (stored fields, lengths, dates) on first use,
+        and a commit that merges segments deletes the old ones: a searcher of the previous
+        commit would then find them gone. Opened at once they stay readable (an open file
+        outlives its deletion); when a commit lands while they open, it opens again.
+        """
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            try:
+                searcher = self.ix.searcher()
+            except Exception as exc:  # Whoosh raises many types for a damaged index
+                if attempt < OPEN_ATTEMPTS:
+                    continue
+                raise IndexUnavailable(f"the search index at {self.path} cannot be read") \
+                    from exc
+            try:
+                _open_every_file(searcher)
+                if (attempt == OPEN_ATTEMPTS
+                        or self.ix.latest_generation() == searcher.reader().generation()):
+                    return searcher
+            except Exception as exc:  # a file deleted by a commit landing meanwhile
+                if attempt == OPEN_ATTEMPTS:
+                    searcher.close()
+                    raise IndexUnavailable(
+                        f"the search index at {self.path} cannot be read") from exc
+            searcher.close()
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     @contextmanager
     def batch(self, lock_timeout: float = LOCK_TIMEOUT) -> Iterator[Batch]:
@@ -176,14 +239,27 @@ class SearchIndex:
             yield batch
             with _stop_signals_held():
                 if batch:
-                    batch.apply(writer)
-                    writer.commit()
+                    self._write(writer, batch)
                 else:
                     writer.cancel()
         except BaseException:
             if not writer.is_closed:
-                writer.cancel()
+                abandon(writer)
             raise
+
+    def _write(self, writer: SegmentWriter, batch: Batch) -> None:
+        """Write and commit; a full disk raises :class:`IndexWriteFailed` and leaves the index
+        as it was (the new table of contents is the last file written)."""
+        try:
+            batch.apply(writer)
+            writer.commit()
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise IndexWriteFailed(
+                f"no space left on the disk of the search index at {self.path}: the commit "
+                "failed and the index is unchanged; free some space and run the indexer "
+                "again") from exc
 
     def optimize(self, lock_timeout: float = LOCK_TIMEOUT) -> None:
         """Merge every segment into one (after a full sync)."""
@@ -248,11 +324,37 @@ class SearchIndex:
                     counts[list_id] = count
         return counts
 
+    def site_titles(self) -> dict[str, str]:
+        """Every site id in the index with its title."""
+        titles = {}
+        with self.ix.searcher() as searcher:
+            for site_id in (b.decode() for b in searcher.reader().lexicon("site_id")):
+                record = (searcher.document(site_id=site_id) or {}).get("record", {})
+                titles[site_id] = record.get("site_title") or site_id
+        return titles
+
+    def close(self) -> None:
+        """Nothing to release (each searcher is closed by whoever opened it)."""
+
     def doc_count(self) -> int:
         """The number of documents (checkpoints and metadata not counted)."""
         with self.ix.searcher() as searcher:
             special = Or([Term("kind", CHECKPOINT_KIND), Term("kind", META_KIND)])
             return searcher.doc_count() - sum(1 for _ in searcher.docs_for_query(special))
+
+
+def _open_every_file(searcher: Searcher) -> None:
+    """Open each segment's stored fields, columns and field lengths."""
+    schema = searcher.schema
+    for reader, _ in searcher.reader().leaf_readers():
+        if not reader.doc_count_all():
+            continue
+        reader.stored_fields(0)
+        for name, field in schema.items():
+            if field.column_type is not None:
+                reader.column_reader(name)
+            if field.scorable:
+                reader.doc_field_length(0, name)
 
 
 def _never_committed(path: Path) -> bool:

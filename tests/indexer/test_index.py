@@ -225,3 +225,17 @@ def test_optimize_keeps_every_document(search_index: SearchIndex, make_doc: Make
     search_index.optimize()
     assert list(search_index.all_documents()) == before
     assert len(list(search_index.path.glob("*.trm"))) == 1
+
+
+def test_a_searcher_opened_before_a_merging_commit_still_reads_every_document(
+        search_index: SearchIndex, make_doc: MakeDoc) -> None:
+    for number in range(3):  # three commits, three segments
+        with search_index.batch() as batch:
+            batch.upsert(make_doc(number, f"Referat {number}", "Mødet blev holdt."))
+    searcher = search_index.searcher()
+    try:
+        search_index.optimize()  # one merged segment; the three old ones are deleted
+        ids = {searcher.stored_fields(docnum)["id"] for docnum in searcher.reader().all_doc_ids()}
+        assert {make_doc(number, "", "").id for number in range(3)} <= ids
+    finally:
+        searcher.close()
