@@ -18,6 +18,8 @@ paths), fires ``count`` times or with a ``probability`` drawn from its own seede
   Tokens also age naturally when ``tenant.clock`` is advanced past ``change_retention_days``.
 
 Faults never touch the editor API (``/_emulator/``), which also controls them.
+:meth:`Faults.chaos` adds one rule of every kind at once, with odds and timings drawn from a
+seed: the same seed gives the same rules (a chaos run of the indexer).
 """
 
 from __future__ import annotations
@@ -168,6 +170,34 @@ class Faults:
             self._rules = tuple(r for r in self._rules
                                 if r.count is None or r.fired < r.count)
         return fired
+
+    def chaos(self, seed: int, rate: float = 0.1, delay: float = 0.05) -> list[Fault]:
+        """Add one rule of every kind, each firing at random; the same seed, the same rules.
+
+        Throttles (429 and 503, ``Retry-After`` of 1-3 seconds, as seconds or a date),
+        drops, truncations and latency (up to ``delay`` seconds) each fire with a
+        probability around ``rate``; a token revocation and a change-token expiry fire at
+        most once each (a revocation makes SharePoint answer 401 and costs up to a second).
+        The rules' order, which decides the one fault a request gets, is drawn too.
+        """
+        rng = random.Random(seed)
+
+        def odds() -> dict:
+            return {"probability": min(1.0, rate * rng.uniform(0.5, 1.5)),
+                    "seed": rng.getrandbits(32)}
+
+        options: list[tuple[str, dict]] = [
+            ("throttle", {"status": 429, "retry_after": rng.randint(1, 3), **odds()}),
+            ("throttle", {"status": 503, "retry_after": rng.randint(1, 3),
+                          "retry_after_date": rng.random() < 0.5, **odds()}),
+            ("drop", odds()),
+            ("truncate", odds()),
+            ("latency", {"delay": rng.uniform(delay / 2, delay), **odds()}),
+            ("revoke_tokens", {"count": 1, **odds()}),
+            ("expire_change_tokens", {"count": 1, "path": "/getchanges", **odds()}),
+        ]
+        rng.shuffle(options)
+        return [self.add(kind, **values) for kind, values in options]
 
     def change_tokens_expired(self) -> bool:
         """Whether GetChanges must answer as for an expired change token (one firing).

@@ -19,9 +19,10 @@ from pathlib import Path
 from types import FrameType
 
 from indexer import logs
+from indexer.backend import open_index
 from indexer.config import SettingsError
 from indexer.extract import Extractor
-from indexer.index import IndexLocked, IndexUnavailable, SearchIndex
+from indexer.index import IndexLocked, IndexUnavailable, IndexWriteFailed
 from indexer.runlock import AlreadyRunning, RunLock
 from indexer.settings import IndexerSettings, load_settings
 from indexer.sharepoint.client import ClientSettings, SharePointClient, token_provider
@@ -98,7 +99,7 @@ def run_sync(settings: IndexerSettings, full: bool, site: str | None) -> int:
     """One pass; the exit code tells success, partial failure and failure apart."""
     with RunLock(settings.index_dir), Extractor(
             max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
-        index = SearchIndex.open_or_create(settings.index_dir)
+        index = open_index(settings.index_url, settings.index_dir, create=True)
         report = run_pass(Syncer(settings, index, make_client(settings), extractor),
                           settings.index_dir, full, site)
         log.info("sync finished: %s", _summary(report))
@@ -110,16 +111,19 @@ def run_watch(settings: IndexerSettings) -> int:
     stops = StopRequests()
     with RunLock(settings.index_dir), Extractor(
             max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
-        index = SearchIndex.open_or_create(settings.index_dir)
+        index = open_index(settings.index_url, settings.index_dir, create=True)
         syncer = Syncer(settings, index, make_client(settings), extractor)
         waiter = Waiter(settings.index_dir, stops.event)
         keeper = Keeper(settings, index, syncer.client)  # webhook subscriptions, if configured
         try:
             while not stops.event.is_set():
-                with stops.during_pass():
-                    report = run_pass(syncer, settings.index_dir)
-                    keeper.maintain()
-                log.info("pass finished: %s", _summary(report))
+                try:
+                    with stops.during_pass():
+                        report = run_pass(syncer, settings.index_dir)
+                        keeper.maintain()
+                    log.info("pass finished: %s", _summary(report))
+                except IndexWriteFailed as exc:  # the next pass tries again
+                    log.error("%s", exc)
                 waiter.wait(settings.poll_interval)
         except Stopped as exc:
             log.info("%s during a pass: stopping after its last commit", exc)
@@ -152,12 +156,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_sync(settings, args.full, args.site)
         if args.command == "watch":
             return run_watch(settings)
-        sys.stdout.write(render_status(SearchIndex.open(settings.index_dir)))
+        sys.stdout.write(render_status(open_index(settings.index_url, settings.index_dir)))
         return OK
     except AlreadyRunning as exc:
         log.error("%s", exc)
         return ALREADY_RUNNING
-    except (IndexLocked, IndexUnavailable) as exc:
+    except (IndexLocked, IndexUnavailable, IndexWriteFailed) as exc:
         log.error("%s", exc)
         return FAILED
 

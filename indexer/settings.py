@@ -51,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra CA bundle to trust for Entra ID and SharePoint (empty: the system's)."),
     Setting("INDEX_DIR", "var/index", "Directory of the search index (created if missing).",
             Path),
+    Setting("INDEX_URL", "",
+            "A `postgresql://` URL: keep the search index in that PostgreSQL database, shared "
+            "by many portal nodes (see docs/scale-out.md); empty: the Whoosh index in INDEX_DIR.",
+            secret=True),
     Setting("POLL_INTERVAL", "60", "Seconds between incremental passes of `indexer watch`.",
             float),
     Setting("MAX_FILE_MB", "50", "Files larger than this are indexed by metadata only.", float),
@@ -97,6 +101,7 @@ class IndexerSettings:
     log_format: str
     webhook_url: str = ""
     webhook_client_state: str = ""
+    index_url: str = ""
 
     @property
     def authority(self) -> str:

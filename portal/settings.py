@@ -75,6 +75,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Number of reverse proxies in front of the portal whose X-Forwarded-For and "
             "X-Forwarded-Proto headers are trusted.", int),
     Setting("INDEX_DIR", "var/index", "Directory of the search index the indexer writes.", Path),
+    Setting("INDEX_URL", "",
+            "A `postgresql://` URL: read the search index from that PostgreSQL database, the "
+            "indexer's INDEX_URL (see docs/scale-out.md); empty: the Whoosh index in INDEX_DIR.",
+            secret=True),
     Setting("SESSION_DB", "var/portal/sessions.sqlite3",
             "SQLite file of the signed-in sessions (who, their groups, when last active); "
             "shared by the portal processes of one machine.", Path),

@@ -15,7 +15,7 @@ from flask import Flask
 
 from emulator import editing
 from emulator.directory import Directory
-from emulator.faults import Faults
+from emulator.faults import KINDS, REQUEST_KINDS, Faults
 from emulator.server import Emulator
 from emulator.tenant import Tenant
 
@@ -239,6 +239,31 @@ def test_spent_rules_are_removed_so_the_fast_path_returns() -> None:
     assert faults.take(("throttle",), "GET", API_PATH) == [rule]
     assert faults.rules == [] and faults.take(("throttle",), "GET", API_PATH) == []
     assert faults.injected() == {"throttle": 2}
+
+
+def _chaos(seed: int) -> tuple[list[dict], list[str]]:
+    faults = Faults()
+    rules = [{k: v for k, v in r.to_dict().items() if k != "id"} for r in faults.chaos(seed)]
+    fired = []
+    for number in range(400):
+        path = f"/sites/intranet/_api/web/lists/items({number})"
+        fired += [r.kind for r in faults.take(REQUEST_KINDS, "GET", path)]
+        expiry = faults.take(("expire_change_tokens",), "POST", "/_api/getchanges")
+        fired += [r.kind for r in expiry]
+    return rules, fired
+
+
+def test_chaos_from_a_seed_injects_every_kind_the_same_way_each_time() -> None:
+    first, again, other = _chaos(11), _chaos(11), _chaos(12)
+
+    assert first == again
+    assert first[0] != other[0] and first[1] != other[1]
+    rules, fired = first
+    assert {rule["kind"] for rule in rules} == set(KINDS)
+    assert set(fired) == set(KINDS)
+    assert fired.count("revoke_tokens") == fired.count("expire_change_tokens") == 1
+    assert 0.02 < fired.count("drop") / 400 < 0.25
+    assert all(1 <= r["retry_after"] <= 3 for r in rules if r["kind"] == "throttle")
 
 
 def test_invalid_rules_are_refused_over_http(emu: Emulator) -> None:

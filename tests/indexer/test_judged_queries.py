@@ -16,13 +16,13 @@ from emulator.sample import catalogue as c
 from emulator.sample import people as p
 from emulator.server import Emulator
 from indexer.analysis import TOKEN_RE, fold, split_compound, stems
+from indexer.backend import SearchReader, open_index, open_reader
 from indexer.cli import make_client
 from indexer.document import Document, principals_for
 from indexer.extract import Extractor
-from indexer.index import SearchIndex
-from indexer.search import Reader
 from indexer.settings import load_settings
 from indexer.sync import Syncer
+from tests.indexer.pg.backends import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -128,22 +128,30 @@ def principals(directory: Directory, upn: str) -> frozenset[str]:
     return principals_for(oid, [group.id for group in directory.groups_of(oid)])
 
 
-@pytest.fixture(scope="module")
-def sample(sample_tenant_bytes: bytes, credentials_dir: Path,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Reader, Directory]]:
-    """A reader of the whole sample tenant, synced once, and the tenant's directory."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request: pytest.FixtureRequest, sample_tenant_bytes: bytes, credentials_dir: Path,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SearchReader, Directory]]:
+    """A reader of the whole sample tenant, synced once, and the tenant's directory (on both
+    backends: Whoosh and PostgreSQL)."""
+    index_url = ""
+    if request.param == "postgres":
+        index_url = request.getfixturevalue("postgres").new_database("judged")
     tenant = pickle.loads(sample_tenant_bytes)
     data_dir = tmp_path_factory.mktemp("judged-emulator")
     (data_dir / "credentials").symlink_to(credentials_dir, target_is_directory=True)
     index_dir = tmp_path_factory.mktemp("judged-index")
     with Emulator(tenant, data_dir) as emulator:
-        settings = load_settings(tenant_settings(emulator) | {"INDEX_DIR": str(index_dir)})
+        settings = load_settings(tenant_settings(emulator) | {"INDEX_DIR": str(index_dir),
+                                                               "INDEX_URL": index_url})
         with Extractor(timeout=30) as extractor:
-            syncer = Syncer(settings, SearchIndex.open_or_create(index_dir),
-                            make_client(settings), extractor)
+            writer = open_index(index_url, index_dir, create=True)
+            syncer = Syncer(settings, writer, make_client(settings), extractor)
             assert syncer.run(full=True).exit_code == 0
-    with Reader(SearchIndex.open(index_dir)) as reader:
+            writer.close()
+    index = open_index(index_url, index_dir)
+    with open_reader(index) as reader:
         yield reader, tenant.directory
+    index.close()
 
 
 def test_there_are_enough_judgements_in_both_languages():
@@ -152,7 +160,7 @@ def test_there_are_enough_judgements_in_both_languages():
 
 
 @pytest.mark.parametrize("judgement", JUDGEMENTS, ids=lambda j: j.query)
-def test_judged_query(sample: tuple[Reader, Directory], judgement: Judgement) -> None:
+def test_judged_query(sample: tuple[SearchReader, Directory], judgement: Judgement) -> None:
     reader, directory = sample
     results = reader.search(judgement.query, principals(directory, judgement.user),
                             page_size=50)

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from indexer.backend import IndexBackend, SearchReader, open_reader
 from indexer.document import Document
 from indexer.index import IndexUnavailable, SearchIndex
-from indexer.search import Reader, SearchResults
+from indexer.search import SearchResults
 from indexer.snippets import snippet_html
 
 MakeDoc = Callable[..., Document]
@@ -21,7 +22,13 @@ SECRET = "zebrafusion"
 
 
 @pytest.fixture
-def reader(search_index: SearchIndex, make_doc: MakeDoc) -> Iterator[Reader]:
+def search_index(backend: IndexBackend) -> IndexBackend:
+    """Every test here runs on both backends: Whoosh and PostgreSQL."""
+    return backend
+
+
+@pytest.fixture
+def reader(search_index: SearchIndex, make_doc: MakeDoc) -> Iterator[SearchReader]:
     """A reader on a small Danish and English intranet with one restricted site."""
     docs = [
         make_doc(1, "Medarbejdertilfredshedsundersøgelse 2025",
@@ -48,7 +55,7 @@ def reader(search_index: SearchIndex, make_doc: MakeDoc) -> Iterator[Reader]:
         for doc in docs:
             batch.upsert(doc)
         batch.set_checkpoint("hr/docs", {"token": SECRET})
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         yield reader
 
 
@@ -67,11 +74,12 @@ def ids(results: SearchResults) -> list[str]:
     ("budgetterne", "okonomi:docs:5"),
     ("ÆLDREPLEJEN", "hr:docs:3"),
 ])
-def test_danish_and_english_word_forms_match(reader: Reader, query: str, expected: str) -> None:
+def test_danish_and_english_word_forms_match(reader: SearchReader, query: str,
+                                             expected: str) -> None:
     assert expected in ids(reader.search(query, STAFF))
 
 
-def test_a_compound_is_found_by_its_parts_but_ranks_below_the_word(reader: Reader) -> None:
+def test_a_compound_is_found_by_its_parts_but_ranks_below_the_word(reader: SearchReader) -> None:
     assert ids(reader.search("undersøgelse", STAFF)) == ["hr:docs:2", "hr:docs:1"]
     assert ids(reader.search("undersøgelser", STAFF)) == ["hr:docs:2", "hr:docs:1"]
     assert ids(reader.search("tilfredshed", STAFF)) == ["hr:docs:1"]
@@ -84,11 +92,11 @@ def test_a_title_match_ranks_above_a_body_match(search_index: SearchIndex,
                                             "og om ferie for alle medarbejdere i året."))
         batch.upsert(make_doc(2, "Ferie", "Regler for fravær."))
         batch.upsert(make_doc(3, "Ferieregler", "Ferie, ferie og ferie hele året."))
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         assert ids(reader.search("ferie", STAFF))[0] == "hr:docs:2"
 
 
-def test_restricted_words_leak_nowhere(reader: Reader) -> None:
+def test_restricted_words_leak_nowhere(reader: SearchReader) -> None:
     staff = reader.search(SECRET, STAFF)
     assert (staff.total, staff.hits) == (0, [])
     assert staff.facets.get("site", []) == []
@@ -107,7 +115,7 @@ def test_restricted_words_leak_nowhere(reader: Reader) -> None:
     assert reader.did_you_mean(SECRET[:-1] + "x", BOARD) == SECRET
 
 
-def test_restricted_documents_are_not_counted_in_facets(reader: Reader) -> None:
+def test_restricted_documents_are_not_counted_in_facets(reader: SearchReader) -> None:
     everything = reader.search("i OR er OR og OR alle", BOARD)
     staff_sites = {f.key: f.count for f in reader.search("i OR er OR og OR alle",
                                                          STAFF).facets["site"]}
@@ -115,14 +123,14 @@ def test_restricted_documents_are_not_counted_in_facets(reader: Reader) -> None:
     assert {f.key for f in everything.facets["site"]} >= {"board", "hr"}
 
 
-def test_an_empty_acl_is_visible_to_nobody(reader: Reader) -> None:
+def test_an_empty_acl_is_visible_to_nobody(reader: SearchReader) -> None:
     everybody = BOARD | {"user:admin", "group:everyone"}
     assert ids(reader.search("adgang", everybody)) == []
     assert reader.get("hr:docs:7", everybody) is None
     assert reader.search("anything", frozenset()).total == 0
 
 
-def test_checkpoints_are_never_found(reader: Reader) -> None:
+def test_checkpoints_are_never_found(reader: SearchReader) -> None:
     assert reader.search("token", BOARD).total == 0
     assert reader.get("#checkpoint:hr/docs", BOARD) is None
 
@@ -133,20 +141,20 @@ def test_checkpoints_are_never_found(reader: Reader) -> None:
     '""', "-*", "OR OR OR", "ældre OR", "OR ældre", "title:budget", "medarb* " * 200,
     "\u200b\ufeff", "😀", "a" * 600 + "*", "type:pdf OR", '-"', ":", "::", "%s%n",
 ])
-def test_hostile_queries_never_raise(reader: Reader, query: str) -> None:
+def test_hostile_queries_never_raise(reader: SearchReader, query: str) -> None:
     results = reader.search(query, STAFF)
     assert results.total >= 0
     reader.did_you_mean(query, STAFF)
     reader.suggest_titles(query, STAFF)
 
 
-def test_broken_syntax_degrades_to_the_plain_words(reader: Reader) -> None:
+def test_broken_syntax_degrades_to_the_plain_words(reader: SearchReader) -> None:
     assert ids(reader.search('"ældrepleje', STAFF)) == ["hr:docs:3"]
     assert ids(reader.search("ældrepleje OR", STAFF)) == ["hr:docs:3"]
     assert ids(reader.search("- ældrepleje -", STAFF)) == ["hr:docs:3"]
 
 
-def test_query_syntax(reader: Reader) -> None:
+def test_query_syntax(reader: SearchReader) -> None:
     assert ids(reader.search('"trafikken paa ringvejen"', STAFF)) == ["hr:docs:2"]
     assert ids(reader.search('"trafikken stiger"', STAFF)) == []
     assert ids(reader.search("undersøgelse -trafik", STAFF)) == ["hr:docs:1"]
@@ -166,13 +174,13 @@ def test_prefix_expansion_is_capped(search_index: SearchIndex, make_doc: MakeDoc
     with search_index.batch() as batch:
         batch.upsert(make_doc(1, "Liste", " ".join(f"plan{n}" for n in range(100))))
     monkeypatch.setattr("indexer.query.MAX_PREFIX_TERMS", 5)
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         results = reader.search("plan*", STAFF)
     assert results.total == 1
     assert results.hits[0].snippet_html.count("<mark>") <= 3 * 5
 
 
-def test_filters_and_facets(reader: Reader, now: datetime) -> None:
+def test_filters_and_facets(reader: SearchReader, now: datetime) -> None:
     results = reader.search("i OR og OR er", STAFF)
     sites = {f.key: (f.label, f.count) for f in results.facets["site"]}
     assert sites["okonomi"] == ("Økonomi", 1)
@@ -198,7 +206,7 @@ def test_an_updated_document_is_counted_once_by_its_new_date(search_index: Searc
         batch.upsert(make_doc(1, "Budget", modified=today - timedelta(days=2)))
     with search_index.batch() as batch:  # the old version stays in its segment, deleted
         batch.upsert(make_doc(1, "Budget", modified=today - timedelta(days=200)))
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         results = reader.search("budget", STAFF)
         assert {f.key: f.count for f in results.facets["modified"]} == {
             "week": 0, "month": 0, "year": 1}
@@ -212,7 +220,7 @@ def test_site_ids_match_whatever_their_case(search_index: SearchIndex,
                                              make_doc: MakeDoc) -> None:
     with search_index.batch() as batch:
         batch.upsert(make_doc(1, "Budget", site_id="Site-ABC", site_title="Økonomi"))
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         assert reader.search("budget", STAFF, filters={"site_id": "Site-ABC"}).total == 1
         assert reader.search("budget site:site-abc", STAFF).total == 1
         assert reader.recent_documents(STAFF, site_id="SITE-abc").total == 1
@@ -220,16 +228,18 @@ def test_site_ids_match_whatever_their_case(search_index: SearchIndex,
 
 
 def test_a_vanished_index_is_unavailable(search_index: SearchIndex, make_doc: MakeDoc) -> None:
+    if not isinstance(search_index, SearchIndex):
+        pytest.skip("PostgreSQL going away is tested in tests/indexer/pg/test_pg_failures.py")
     with search_index.batch() as batch:
         batch.upsert(make_doc(1, "Budget"))
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         assert reader.search("budget", STAFF).total == 1
         shutil.rmtree(search_index.path)
         with pytest.raises(IndexUnavailable):
             reader.search("budget", STAFF)
 
 
-def test_sort_newest_and_pages(reader: Reader) -> None:
+def test_sort_newest_and_pages(reader: SearchReader) -> None:
     newest = reader.search("i OR og OR er OR the", STAFF, sort="newest", page_size=2)
     dates = [hit.doc.published or hit.doc.modified for hit in newest.hits]
     assert dates == sorted(dates, reverse=True)
@@ -245,7 +255,7 @@ def test_every_match_is_ranked_not_only_the_newest(search_index: SearchIndex,
         for number in range(1, 3001):  # newer than the title match, mentioning it in passing
             batch.upsert(make_doc(number, f"Referat {number}", "Mødet nævnte en undersøgelse."))
         batch.upsert(make_doc(5000, "Undersøgelse af trivsel", "Resultaterne er klar."))
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         results = reader.search("undersøgelse", STAFF)
         assert results.total == 3001
         assert ids(results)[0] == "hr:docs:5000"
@@ -265,7 +275,7 @@ def test_snippets_are_escaped_and_marked() -> None:
         "Medarbejdertilfredshedsundersøgelsen er klar.", {"undersoeg"})
 
 
-def test_latest_news_with_audiences(reader: Reader) -> None:
+def test_latest_news_with_audiences(reader: SearchReader) -> None:
     front = reader.latest_news(STAFF)
     assert [d.id for d in front.docs] == ["hr:news:8"]
     hr = reader.latest_news(STAFF | {"group:hr"})
@@ -277,14 +287,14 @@ def test_latest_news_with_audiences(reader: Reader) -> None:
     assert reader.latest_news(STAFF, site_id="okonomi").total == 0
 
 
-def test_recent_documents(reader: Reader) -> None:
+def test_recent_documents(reader: SearchReader) -> None:
     recent = reader.recent_documents(STAFF, limit=2)
     assert [d.id for d in recent.docs] == ["hr:docs:1", "hr:docs:2"]
     assert recent.total == 5
     assert reader.recent_documents(BOARD).total == 6
 
 
-def test_suggest_titles_and_did_you_mean(reader: Reader) -> None:
+def test_suggest_titles_and_did_you_mean(reader: SearchReader) -> None:
     assert [s.title for s in reader.suggest_titles("ælD", STAFF)] == ["Ældrepleje i Sundby"]
     assert [s.title for s in reader.suggest_titles("ny und", STAFF)] == [
         "Ny undersøgelse af trafikken"]
@@ -296,18 +306,18 @@ def test_suggest_titles_and_did_you_mean(reader: Reader) -> None:
     assert reader.did_you_mean("qqqqqqq", STAFF) is None
 
 
-def test_get_returns_the_whole_visible_document(reader: Reader) -> None:
+def test_get_returns_the_whole_visible_document(reader: SearchReader) -> None:
     page = reader.get("hr:pages:10", STAFF)
     assert page is not None and page.html == "<p>Medarbejderne må arbejde hjemme.</p>"
     assert reader.get("missing", STAFF) is None
 
 
 def test_a_reader_sees_each_new_commit(search_index: SearchIndex, make_doc: MakeDoc) -> None:
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         _check_sees_each_commit(reader, search_index, make_doc)
 
 
-def _check_sees_each_commit(reader: Reader, search_index: SearchIndex,
+def _check_sees_each_commit(reader: SearchReader, search_index: SearchIndex,
                             make_doc: MakeDoc) -> None:
     assert reader.search("budget", STAFF).total == 0
     with search_index.batch() as batch:
@@ -324,11 +334,11 @@ def _check_sees_each_commit(reader: Reader, search_index: SearchIndex,
 
 def test_threads_search_while_the_indexer_commits(search_index: SearchIndex,
                                                    make_doc: MakeDoc) -> None:
-    with Reader(search_index) as reader:
+    with open_reader(search_index) as reader:
         _check_threads(reader, search_index, make_doc)
 
 
-def _check_threads(reader: Reader, search_index: SearchIndex, make_doc: MakeDoc) -> None:
+def _check_threads(reader: SearchReader, search_index: SearchIndex, make_doc: MakeDoc) -> None:
     errors: list[BaseException] = []
     stop = threading.Event()
 
