@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 WRK := /usr/bin/wrk
+POSTGRES := /usr/lib/postgresql
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
@@ -26,6 +27,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
+# Debian's PostgreSQL server binaries: the tests start a throwaway cluster (initdb in a temp dir)
+$(POSTGRES):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql
+
 # Debian's wrk, the HTTP load generator of the benchmarks
 $(WRK):
 	$(SUDO) apt-get update -qq
@@ -37,14 +43,14 @@ demo: $(STAMP) ## Start the sample tenant, sync it and serve the portal on http:
 emulator: $(STAMP) ## Start only the emulator with the sample tenant
 	$(BIN)/python -m emulator
 
-test: $(STAMP) $(CHROMIUM) ## Run lint and the whole test suite
+test: $(STAMP) $(CHROMIUM) $(POSTGRES) ## Run lint and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-bench: $(STAMP) $(WRK) ## Measure every benchmark figure at 10,000 items (ITEMS=100000 for more)
+bench: $(STAMP) $(WRK) $(POSTGRES) ## Measure every benchmark figure at 10,000 items (ITEMS=100000 for more)
 	$(BIN)/python -m bench --items $(or $(ITEMS),10000)
 
-bench-quick: $(STAMP) $(WRK) ## Measure every benchmark figure on 2,000 items (under 5 minutes)
+bench-quick: $(STAMP) $(WRK) $(POSTGRES) ## Measure every benchmark figure on 2,000 items (under 5 minutes)
 	$(BIN)/python -m bench --quick
 
 lint: $(STAMP) ## Run ruff

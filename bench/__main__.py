@@ -8,18 +8,22 @@ import os
 import platform
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
+from bench import pg_search, soak
 from bench.corpus import build_index
 from bench.figures import Figure
 from bench.index_build import measure_build
 from bench.indexing import measure_indexing
 from bench.pages import measure_pages
 from bench.search import measure_search
-from bench.sync_pass import measure_sync
 
 QUICK_ITEMS = 2000
+T = TypeVar("T")
 CACHE = Path("var/bench")  # cached corpora, ignored by git
 
 
@@ -32,13 +36,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args(argv)
     items = QUICK_ITEMS if args.quick else args.items
-    figures = measure_build(items)
-    index_dir = build_index(items, CACHE)
-    figures += measure_search(index_dir, items, args.quick)
-    figures += measure_sync(items)
+    figures = _timed("index build", measure_build, items)
+    index_dir = _timed("cached index", build_index, items, CACHE)
+    figures += _timed("search", measure_search, index_dir, items, args.quick)
+    figures += _timed("postgres search", pg_search.figures, items, CACHE)
     with tempfile.TemporaryDirectory(prefix="bench-") as temp:
-        figures += measure_indexing(items, Path(temp) / "indexing", args.quick)
-        figures += measure_pages(items, index_dir, Path(temp) / "pages", args.quick)
+        figures += _timed("indexer", measure_indexing, items, Path(temp) / "indexing",
+                          args.quick)
+        figures += _timed("pages", measure_pages, items, index_dir, Path(temp) / "pages",
+                          args.quick)
+    figures += _timed("soak", soak.figures, args.quick)
     table = markdown(figures) + notes(figures)
     args.out.mkdir(parents=True, exist_ok=True)
     report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "items": items,
@@ -51,12 +58,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _timed(stage: str, measure: Callable[..., T], *args: Any) -> T:
+    """``measure(*args)``, saying on stderr how long it took."""
+    started = time.perf_counter()
+    result = measure(*args)
+    sys.stderr.write(f"bench: {stage} took {time.perf_counter() - started:.0f} s\n")
+    sys.stderr.flush()
+    return result
+
+
 def machine() -> dict[str, str | int | None]:
     """What the figures ran on."""
     cpus = os.cpu_count()
-    summary = f"{platform.machine()}, {cpus} CPUs, Python {platform.python_version()}"
+    model = cpu_model()
+    summary = (f"{model or platform.machine()}, {cpus} CPUs, "
+               f"Python {platform.python_version()}")
     return {"summary": summary, "platform": platform.platform(), "cpus": cpus,
-            "processor": platform.processor() or None, "python": sys.version.split()[0]}
+            "processor": model, "python": sys.version.split()[0]}
+
+
+def cpu_model() -> str | None:
+    """The processor's model name as ``lscpu`` shows it (Linux), or None."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    names = [line.split(":", 1)[1].strip() for line in info.splitlines()
+             if line.startswith("model name")]
+    return names[0] if names else None
 
 
 def markdown(figures: list[Figure]) -> str:

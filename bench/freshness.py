@@ -34,13 +34,12 @@ def measure_freshness(emulator: Emulator, index_dir: Path, poll: float, runs: in
         watch = subprocess.Popen(WATCH, env=env, cwd=index_dir.parent, stdout=out,
                                  stderr=subprocess.STDOUT)
         try:
-            _wait_for(log, "pass finished", poll + 120)
+            wait_for(log, "pass finished", poll + 120)
             with Reader(SearchIndex.open(index_dir)) as reader:
                 samples = []
                 for run in range(runs):
                     time.sleep(poll * (run + rng.random()) / runs)  # spread over the cycle
-                    word = "".join(rng.choice("bcdfghjklmnprstv") + rng.choice("aeiou")
-                                   for _ in range(6))
+                    word = made_up_word(rng)
                     editor.publish_news(site, f"Benchmark {word}", text=f"Nyhed om {word}.")
                     samples.append(_until_found(reader, word, poll + 120))
         finally:
@@ -52,7 +51,8 @@ def measure_freshness(emulator: Emulator, index_dir: Path, poll: float, runs: in
                   "poll interval", poll, f"<= poll interval + {SLACK:g} s",
                   stats["max"] <= poll + SLACK,
                   f"`indexer watch` with POLL_INTERVAL={poll:g}; news published through the "
-                  "editor API at spread points of the poll cycle; met when the slowest run is")
+                  "editor API at spread points of the poll cycle; met when the slowest run is "
+                  "within the target")
 
 
 def _until_found(reader: Reader, word: str, limit: float) -> float:
@@ -65,7 +65,12 @@ def _until_found(reader: Reader, word: str, limit: float) -> float:
     return time.perf_counter() - started
 
 
-def _wait_for(log: Path, text: str, limit: float) -> None:
+def made_up_word(rng: random.Random) -> str:
+    """A word no synthetic text holds, to find one published item by."""
+    return "".join(rng.choice("bcdfghjklmnprstv") + rng.choice("aeiou") for _ in range(6))
+
+
+def wait_for(log: Path, text: str, limit: float) -> None:
     """Wait until ``text`` appears in ``log``."""
     deadline = time.monotonic() + limit
     while text not in log.read_text(errors="replace"):

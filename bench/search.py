@@ -5,8 +5,10 @@ query by query so that both see the same noise: the portal's ``Reader.search`` (
 trimming, BM25F ranking, facets and a snippet per shown hit) and FTS5 (``bm25()`` with the same
 field weights, ``snippet()``, the acl filtered by a join over the user's principals, the site
 and type facets counted over every visible match). Warm-up rounds run first, then the measured
-rounds. The compound-word figures compare recall of compound parts with FTS5, which does not
-decompound, and report what decompounding costs in the index.
+rounds. Type-ahead and "did you mean" (bench.did_you_mean) are timed for the same user. The
+compound-word figures compare recall of compound parts with FTS5, which does not decompound,
+and report what decompounding costs in the index. ``figures(items, quick)`` runs all of them on
+the cached index of that size.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.corpus import synthetic_tenant, texts
+from bench.corpus import build_index, synthetic_tenant, texts
+from bench.did_you_mean import measure_did_you_mean
 from bench.figures import Figure, summary
 from indexer.analysis import fold
 from indexer.document import principals_for
@@ -46,6 +49,7 @@ PHRASES = ('"vej og park"', '"elderly care"', '"waste collection"', '"action pla
 FILTERED = ("budget type:pdf", "trivsel type:docx", "klima -energi")
 QUERIES: dict[str, tuple[str, ...]] = {"one word": WORDS, "two or three words": TWO_WORDS
                                        + THREE_WORDS, "phrase": PHRASES, "filtered": FILTERED}
+CACHE = Path("var/bench")  # cached corpora (the same place ``python -m bench`` uses)
 COMPOUND_PARTS = ("pleje", "plan", "miljø", "møde", "måling", "center", "ordning", "data")
 
 
@@ -57,8 +61,15 @@ class Runs:
     measured: int
 
 
+def figures(items: int, quick: bool, cache: Path = CACHE) -> list[Figure]:
+    """Search, "did you mean" and compound-word figures on the ``items``-item synthetic index
+    (built once into ``cache``, then reused)."""
+    return measure_search(build_index(items, cache), items, quick)
+
+
 def measure_search(index_dir: Path, items: int, quick: bool) -> list[Figure]:
-    """Search latency figures (Whoosh vs FTS5) and compound-word figures for the index."""
+    """Search latency figures (Whoosh vs FTS5), "did you mean" latency and compound-word
+    figures for the index."""
     runs = Runs(1, 2) if quick else Runs(2, 10)
     principals = typical_user(items)
     database = fts_database(index_dir)
@@ -67,6 +78,8 @@ def measure_search(index_dir: Path, items: int, quick: bool) -> list[Figure]:
         cold = _first_searches(index, principals)
         with Reader(index) as reader:
             figures = _latency(reader, database, principals, runs, cold)
+            figures.append(_type_ahead(reader, principals, runs))
+        figures += measure_did_you_mean(index, principals, runs.warm_up, runs.measured)
         figures += compound_figures(index, database)
     finally:
         database.close()
@@ -122,6 +135,21 @@ def _latency(reader: Reader, database: sqlite3.Connection, principals: frozenset
     first.notes = ("each query once, in a new reader with nothing cached (caches are per "
                    "index generation); FTS5 baseline as above")
     return figures + [first]
+
+
+def _type_ahead(reader: Reader, principals: frozenset[str], runs: Runs) -> Figure:
+    """Latency of title suggestions for the first three letters of each one-word query."""
+    samples = []
+    for round_number in range(runs.warm_up + runs.measured):
+        for word in WORDS:
+            took = _timed(lambda w=word: reader.suggest_titles(w[:3], principals))
+            if round_number >= runs.warm_up:
+                samples.append(took)
+    spread = summary(samples)
+    return Figure(name="Type-ahead latency p95", unit="ms", runs=len(samples),
+                  value=spread["p95"], spread=spread,
+                  notes=f"`Reader.suggest_titles` on 3-letter prefixes of {len(WORDS)} words; "
+                        f"{runs.measured} measured rounds after {runs.warm_up} warm-up")
 
 
 def _timed(call: Callable[[], object]) -> float:

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from emulator.server import Emulator
+from emulator.server import PORTAL_REDIRECT_PATH, Emulator
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
@@ -36,3 +36,16 @@ def sign_in(origin: str, emulator: Emulator, oid: str) -> requests.Session:
 def cookie_header(session: requests.Session) -> str:
     """The session's cookies as one ``Cookie`` header value."""
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def allow_redirect(emulator: Emulator, origin: str) -> None:
+    """Let the app registration send sign-ins back to the portal on ``origin``."""
+    app = emulator.tenant.directory.apps[emulator.registration.client_id]
+    app.redirect_uris.append(origin + PORTAL_REDIRECT_PATH)
+
+
+def busiest_user(emulator: Emulator) -> str:
+    """The object id of the user in the most groups (first by id on a tie)."""
+    directory = emulator.tenant.directory
+    users = sorted(directory.users.values(), key=lambda u: u.oid)
+    return max(users, key=lambda u: len(directory.groups_of(u.oid))).oid

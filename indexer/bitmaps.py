@@ -27,6 +27,7 @@ VISIBLE_CACHE = 128  # principal sets per generation
 TERM_CACHE = 2048  # term bitmaps per generation (at most 12.5 KB each at 100k documents)
 QUERY_CACHE = 256  # phrase and date-range bitmaps per generation
 POSTINGS_BYTES = 48 << 20  # decoded postings per generation (8 bytes a posting)
+SCORES_BYTES = 32 << 20  # per-posting term scores per generation (8 bytes a posting)
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -123,6 +124,7 @@ class Generation:
         self.size = size
         self._terms = Lru(TERM_CACHE)
         self._postings = Lru(POSTINGS_BYTES, lambda postings: postings.nbytes)
+        self._scored = Lru(SCORES_BYTES, lambda scores: scores.nbytes)
         self._visible = Lru(VISIBLE_CACHE)
         self._queries = Lru(QUERY_CACHE)
         self._site_titles: dict[str, str] = {}
@@ -137,6 +139,10 @@ class Generation:
         """A term's (cached) postings, read a block at a time."""
         return self._postings.get((fieldname, text),
                                   lambda: _read_postings(searcher, fieldname, text))
+
+    def scored(self, key: Hashable, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A term's (cached) score per posting, as ``compute`` gives it."""
+        return self._scored.get(key, compute)
 
     def term(self, searcher: Searcher, fieldname: str, text: str) -> int:
         """The (cached) bitmap of the live documents holding one term."""

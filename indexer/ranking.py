@@ -1,11 +1,12 @@
 """Relevance ranking: BM25F with the field boosts of indexer.schema, over every match.
 
 Whoosh's own collectors score posting by posting in Python, which for a common word in a large
-index costs seconds. Here the matching documents are already known (a bitmap) and each query
-term's postings are cached per generation as arrays (indexer.bitmaps), so every match is scored
-at once with numpy: each matching term scores ``boost * (1 + BM25)`` (so any real match of a
-word scores at least its field boost) and a compound part scores ``PARTS_SCORE``. Ties go to
-the newer document. The arithmetic is done in float64 in the order of the scalar formula.
+index costs seconds. Here the matching documents are already known (a bitmap), and each query
+term's postings and its score per posting are cached per generation as arrays
+(indexer.bitmaps), so a query's scores are one ``bincount`` over its terms' postings: each
+matching term scores ``boost * (1 + BM25)`` (so any real match of a word scores at least its
+field boost) and a compound part scores ``PARTS_SCORE``. Ties go to the newer document. The
+arithmetic is done in float64 in the order of the scalar formula.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from whoosh.query import And, AndNot, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from indexer.bitmaps import Generation, docnums_of
+from indexer.bitmaps import Generation, Postings, docnums_of
 from indexer.schema import FIELD_BOOSTS, PARTS_SCORE
 
 BM25_B = 0.75
@@ -62,22 +63,40 @@ def top_documents(searcher: Searcher, generation: Generation, query: Query, matc
 
 def _scores(searcher: Searcher, generation: Generation,
             terms: dict[tuple[str, str], float]) -> np.ndarray:
-    """Every document's score for the terms (zero for documents holding none of them)."""
-    scores = np.zeros(generation.size)
-    total = searcher.doc_count_all()
+    """Every document's score for the terms (zero for documents holding none of them).
+
+    One ``bincount`` adds every posting's score in term order, as adding term by term would.
+    """
+    docnums: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
     for (fieldname, text), boost in terms.items():
         postings = generation.postings(searcher, fieldname, text)
         if not len(postings.docnums):
             continue
+        docnums.append(postings.docnums)
         if fieldname == "parts":
-            scores[postings.docnums] += PARTS_SCORE
+            scores.append(np.full(len(postings.docnums), PARTS_SCORE))
             continue
-        idf = log(total / (searcher.doc_frequency(fieldname, text) + 1)) + 1
-        frequency = postings.weights.astype(np.float64)
-        norm = _length_norm(searcher, generation, fieldname)[postings.docnums]
-        scores[postings.docnums] += boost * (1.0 + idf * ((frequency * (BM25_K1 + 1))
-                                                          / (frequency + norm)))
-    return scores
+        scores.append(generation.scored(
+            (fieldname, text, boost),
+            lambda f=fieldname, p=postings, b=boost: _term_scores(searcher, generation, f, p, b)))
+    if not docnums:
+        return np.zeros(generation.size)
+    return np.bincount(np.concatenate(docnums), weights=np.concatenate(scores),
+                       minlength=generation.size)
+
+
+def _term_scores(searcher: Searcher, generation: Generation, fieldname: str,
+                 postings: Postings, boost: float) -> np.ndarray:
+    """One term's score in each document of its postings (cached per generation).
+
+    The postings hold every document of the term (deleted ones too), as Whoosh's document
+    frequency counts them, so their length is the frequency the idf needs.
+    """
+    idf = log(searcher.doc_count_all() / (len(postings.docnums) + 1)) + 1
+    frequency = postings.weights.astype(np.float64)
+    norm = _length_norm(searcher, generation, fieldname)[postings.docnums]
+    return boost * (1.0 + idf * ((frequency * (BM25_K1 + 1)) / (frequency + norm)))
 
 
 def _length_norm(searcher: Searcher, generation: Generation, fieldname: str) -> np.ndarray:

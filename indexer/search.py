@@ -33,6 +33,7 @@ from indexer.query import clean, filter_queries, parse, rewrite_words, word_quer
 from indexer.ranking import top_documents
 from indexer.schema import NO_AUDIENCE, from_stored
 from indexer.snippets import snippet_html
+from indexer.spelling import Vocabulary
 
 MAX_PAGE_SIZE = 50
 MAX_RESULT_WINDOW = 1000
@@ -284,19 +285,27 @@ def _keyboard_variants(word: str) -> list[str]:
 
 def _correction(searcher: Searcher, generation: Generation, visible: int,
                 word: str) -> str | None:
-    """The closest word of the visible items to ``word``; more visible items win ties."""
+    """The closest word of the visible items to ``word``; more visible items win ties.
+
+    Candidates are taken nearest first, so only the words at the smallest distance with a
+    visible item have their postings read.
+    """
     max_distance = 1 if len(word) < 6 else 2
-    best: tuple[int, int, str] | None = None
+    vocabulary = generation.derived(("vocabulary", "words"),
+                                    lambda: Vocabulary.of(searcher.reader(), "words"))
+    nearest: dict[str, int] = {}
     for variant in _keyboard_variants(word):
-        candidates = set()
-        for reader, _ in searcher.reader().leaf_readers():
-            candidates.update(reader.terms_within("words", variant, max_distance, prefix=1))
-        for candidate in candidates - {word}:
-            count = (generation.term(searcher, "words", candidate) & visible).bit_count()
-            key = (distance(candidate, variant), -count, candidate)
-            if count and (best is None or key < best):
-                best = key
-    return best[2] if best else None
+        for candidate in vocabulary.within(variant, max_distance):
+            if candidate != word:
+                nearest[candidate] = min(nearest.get(candidate, max_distance),
+                                         distance(candidate, variant))
+    for gap in sorted(set(nearest.values())):
+        counted = ((-(generation.term(searcher, "words", c) & visible).bit_count(), c)
+                   for c, d in nearest.items() if d == gap)
+        best = min((key for key in counted if key[0]), default=None)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def _snippet_text(doc: Document) -> str:

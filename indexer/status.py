@@ -94,6 +94,7 @@ def record_pass(index_dir: str | os.PathLike, report: SyncReport | None, started
         "started": started.isoformat(), "finished": finished, "exit_code": exit_code,
         "error": crash, "failed_sites": failed_sites, "throttled": throttled,
         "throttle_wait": throttle_wait, "requests": requests}
+    _record_site_throttling(record, report.throttling if report is not None else {}, finished)
     if exit_code != FAILED:
         record["last_success"] = finished
     record.setdefault("since", started.isoformat())
@@ -106,6 +107,17 @@ def record_pass(index_dir: str | os.PathLike, report: SyncReport | None, started
             ("throttled", throttled), ("throttle_wait", throttle_wait), ("requests", requests)):
         totals[name] = totals.get(name, 0) + value
     _write(status_file(index_dir), record)
+
+
+def _record_site_throttling(record: dict[str, Any], throttling: dict[str, tuple[int, float]],
+                            finished: str) -> None:
+    """Add one pass's throttling per site to the site totals of the record."""
+    sites = record.setdefault("sites", {})
+    for url, (count, wait) in throttling.items():
+        entry = sites.setdefault(url.rstrip("/"), {"throttled": 0, "throttle_wait": 0.0})
+        entry["throttled"] += count
+        entry["throttle_wait"] = round(entry["throttle_wait"] + wait, 3)
+        entry["last_throttled"] = finished
 
 
 def _write(path: Path, record: dict[str, Any]) -> None:
@@ -151,6 +163,15 @@ class PassSummary:
 
 
 @dataclass(frozen=True)
+class SiteThrottling:
+    """The throttling one site met since the totals started counting."""
+
+    throttled: int  # throttled answers (429 and 503)
+    throttle_wait: float  # seconds waited because of them
+    last: datetime | None  # the end of the last pass that met some
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     """Everything the admin page and the metrics show."""
 
@@ -160,6 +181,7 @@ class SyncStatus:
     since: datetime | None  # when the totals started counting
     totals: dict[str, float]
     documents: int
+    throttling: dict[str, SiteThrottling]  # by site URL; sites that met none are left out
 
 
 def last_commit(index_dir: str | os.PathLike) -> datetime | None:
@@ -219,7 +241,14 @@ def sync_status(index: SearchIndex) -> SyncStatus:
                       last_success=last_success(index.path, record),
                       since=_when(record.get("since")),
                       totals={name: record.get("totals", {}).get(name, 0) for name in TOTALS},
-                      documents=index.doc_count())
+                      documents=index.doc_count(), throttling=site_throttling(record))
+
+
+def site_throttling(record: dict[str, Any]) -> dict[str, SiteThrottling]:
+    """The throttling per site URL in a pass record."""
+    return {url: SiteThrottling(entry.get("throttled", 0), entry.get("throttle_wait", 0.0),
+                                _when(entry.get("last_throttled")))
+            for url, entry in record.get("sites", {}).items()}
 
 
 # --- ``indexer status`` -----------------------------------------------------------------------

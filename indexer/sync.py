@@ -44,6 +44,8 @@ class SyncReport:
 
     lists: list[ListReport] = field(default_factory=list)
     failed_sites: dict[str, str] = field(default_factory=dict)
+    # per site that met throttling: (throttled answers, seconds waited)
+    throttling: dict[str, tuple[int, float]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -105,11 +107,16 @@ class Syncer:
             report.failed_sites[self.settings.sharepoint_hub_site] = str(exc)
             return report
         for url in urls:
+            before = self.client.stats
             try:
                 report.lists += self.sync_site(url, full)
             except SharePointError as exc:
                 log.error("site %s skipped: %s", url, exc)
                 report.failed_sites[url] = str(exc)
+            after = self.client.stats
+            if after.throttled > before.throttled:
+                report.throttling[url] = (after.throttled - before.throttled,
+                                          after.throttle_wait - before.throttle_wait)
         return report
 
     def sync_site(self, url: str, full: bool) -> list[ListReport]:

@@ -18,6 +18,7 @@ from portal import (
     auth,
     documents,
     errors,
+    fragments,
     home,
     i18n,
     logs,
@@ -43,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None)
     app.config.update(config)
     app.permanent_session_lifetime = timedelta(hours=float(config["PERSONAL_IDLE_HOURS"]))
-    app.extensions["portal.content"] = Content(config["INDEX_DIR"])
+    app.extensions["portal.content"] = Content(config["INDEX_DIR"], config["INDEX_URL"])
     metrics.init_app(app)  # first: its timer covers the other hooks
     logs.init_app(app)
     i18n.init_app(app)
@@ -53,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     media.init_app(app)
     assets.init_app(app, ROOT / "static")
     webhooks.init_app(app)
+    fragments.init_app(app)
     init_templates(app)
     for module in (home, documents, search, status, admin):
         app.register_blueprint(module.blueprint)

@@ -7,6 +7,7 @@ Only members of the Entra group ``ADMIN_GROUP`` see it; to everyone else it does
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -15,9 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from indexer.backend import open_index
 from indexer.document import group_principal
-from indexer.index import IndexUnavailable, SearchIndex
-from indexer.status import ListStatus, SyncStatus, sync_status
+from indexer.index import IndexUnavailable
+from indexer.status import ListStatus, SiteThrottling, SyncStatus, sync_status
 from indexer.wakeup import pending, request_pass
 from indexer.webhook_status import load_webhooks
 
@@ -32,6 +34,7 @@ class Site:
     title: str
     url: str
     lists: list[ListStatus]
+    throttling: SiteThrottling | None  # None: no throttling met since the totals started
 
 
 def is_admin() -> bool:
@@ -49,7 +52,8 @@ def _only_admins() -> None:
 
 def _sites(status: SyncStatus) -> list[Site]:
     grouped = groupby(status.lists, key=lambda s: (s.site_title, s.site_url))
-    return [Site(title or url, url, list(lists)) for (title, url), lists in grouped]
+    return [Site(title or url, url, list(lists), status.throttling.get(url.rstrip("/")))
+            for (title, url), lists in grouped]
 
 
 @blueprint.get("")
@@ -58,7 +62,8 @@ def status_page() -> str:
     "sync now" form."""
     index_dir = current_app.config["INDEX_DIR"]
     try:
-        status, problem = sync_status(SearchIndex.open(index_dir)), ""
+        with closing(open_index(current_app.config["INDEX_URL"], index_dir)) as index:
+            status, problem = sync_status(index), ""
     except IndexUnavailable as error:
         status, problem = None, str(error)
     return render_template("admin/status.html", status=status, problem=problem,

@@ -15,13 +15,12 @@ from typing import Any
 
 from flask import current_app
 
+from indexer.backend import IndexBackend, SearchReader, open_index, open_reader
 from indexer.document import Document
-from indexer.index import SearchIndex
 from indexer.search import (
     DATE_FACETS,
     MAX_RESULT_WINDOW,
     Listing,
-    Reader,
     SearchResults,
     TitleSuggestion,
 )
@@ -39,19 +38,20 @@ MODIFIED_DAYS = dict(DATE_FACETS)  # "week": 7, "month": 30, "year": 365
 class Content:
     """The index of one portal process, opened on first use (and again until it opens)."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, index_url: str = "") -> None:
         self.index_dir = Path(index_dir)
-        self._reader: Reader | None = None
-        self._index: SearchIndex | None = None
+        self.index_url = index_url
+        self._reader: SearchReader | None = None
+        self._index: IndexBackend | None = None
         self._sites: tuple[int, dict[str, str]] | None = None
         self._lock = threading.Lock()
 
-    def reader(self) -> Reader:
+    def reader(self) -> SearchReader:
         """The reader; IndexUnavailable while there is no usable index."""
         with self._lock:
             if self._reader is None:
-                self._index = SearchIndex.open(self.index_dir)
-                self._reader = Reader(self._index)
+                self._index = open_index(self.index_url, self.index_dir)
+                self._reader = open_reader(self._index)
             return self._reader
 
     def close(self) -> None:
@@ -59,19 +59,19 @@ class Content:
         with self._lock:
             if self._reader is not None:
                 self._reader.close()
+                self._index.close()
             self._reader = self._index = None
+
+    def generation(self) -> int:
+        """The index generation that the reader serves now (a cheap check)."""
+        self.reader()
+        return self._index.generation()
 
     def site_titles(self) -> dict[str, str]:
         """Every site id in the index with its title, computed once per index generation."""
-        self.reader()
-        generation = self._index.generation()
+        generation = self.generation()
         if self._sites is None or self._sites[0] != generation:
-            titles = {}
-            with self._index.searcher() as searcher:
-                for site_id in (b.decode() for b in searcher.reader().lexicon("site_id")):
-                    record = (searcher.document(site_id=site_id) or {}).get("record", {})
-                    titles[site_id] = record.get("site_title") or site_id
-            self._sites = generation, titles
+            self._sites = generation, self._index.site_titles()
         return self._sites[1]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
-from portal import content
+from portal import content, fragments
 from portal.media import article_html
 
 blueprint = Blueprint("home", __name__)
@@ -15,15 +16,21 @@ MAX_PAGE = 500
 def page_number() -> int:
     """The ``page`` query parameter, 1 if it is missing or not a sensible number."""
     page = request.args.get("page", "1")
-    return min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
+    return min(int(page), MAX_PAGE) if page.isascii() and page.isdigit() and int(page) > 0 else 1
 
 
 @blueprint.get("/")
 def index() -> str:
     """Latest news (pinned first), quick links, recent documents and the search box."""
-    front = content.front_page(current_user.principals, current_app.config["PINNED_NEWS"])
-    return render_template("home/index.html", front=front,
-                           quick_links=current_app.config["QUICK_LINKS"])
+    principals = current_user.principals
+    config = current_app.config
+
+    def render() -> str:
+        return render_template("home/_front.html", quick_links=config["QUICK_LINKS"],
+                               front=content.front_page(principals, config["PINNED_NEWS"]))
+
+    main = fragments.cached(("front", principals, str(get_locale())), render)
+    return render_template("home/index.html", main=main)
 
 
 @blueprint.get("/news/<doc_id>")

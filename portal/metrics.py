@@ -15,6 +15,7 @@ import hmac
 import os
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import CollectorRegistry
 
-from indexer.index import IndexUnavailable, SearchIndex
+from indexer.backend import open_index
+from indexer.index import IndexUnavailable
 from indexer.status import last_success, load_record
 from indexer.wakeup import pending
 from portal.sessions import is_kiosk_address as in_ranges  # any list of IP ranges
@@ -56,8 +58,9 @@ WEBHOOK_NOTIFICATIONS = Counter("portal_webhook_notifications",
 class MirrorCollector:
     """The index and the indexer's figures, read when scraped."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, index_url: str = "") -> None:
         self.index_dir = Path(index_dir)
+        self.index_url = index_url
 
     def collect(self) -> Iterator[Metric]:
         """Index size, last sync age, sync errors, throttling and extraction failures."""
@@ -65,8 +68,8 @@ class MirrorCollector:
         available = GaugeMetricFamily("portal_index_available",
                                       "Whether the search index can be opened (1) or not (0).")
         try:
-            index = SearchIndex.open(self.index_dir)
-            documents, synced = index.doc_count(), last_success(self.index_dir, record)
+            with closing(open_index(self.index_url, self.index_dir)) as index:
+                documents, synced = index.doc_count(), last_success(self.index_dir, record)
         except IndexUnavailable:
             available.add_metric([], 0)
             yield available
@@ -131,8 +134,8 @@ def _process_metrics() -> CollectorRegistry:
 class _Scrape:
     """The process metrics followed by the mirror's."""
 
-    def __init__(self, index_dir: Path) -> None:
-        self.sources = (_process_metrics(), MirrorCollector(index_dir))
+    def __init__(self, index_dir: Path, index_url: str) -> None:
+        self.sources = (_process_metrics(), MirrorCollector(index_dir, index_url))
 
     def collect(self) -> Iterator[Metric]:
         for source in self.sources:
@@ -160,7 +163,8 @@ def scrape() -> Response:
     refusal = _refusal()
     if refusal is not None:
         return refusal
-    body = generate_latest(_Scrape(current_app.config["INDEX_DIR"]))
+    config = current_app.config
+    body = generate_latest(_Scrape(config["INDEX_DIR"], config["INDEX_URL"]))
     return Response(body, 200, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

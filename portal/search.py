@@ -68,13 +68,19 @@ def search_url(search: SearchRequest, **changes: str) -> str:
     return url_for("search.results", **{k: v for k, v in (values | changes).items() if v})
 
 
+_BRANDS = {"docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "csv": "CSV",
+           "pptx": "PowerPoint", "ppt": "PowerPoint", "pdf": "PDF"}
+_NAMED = {"md": lambda: _("Text"), "txt": lambda: _("Text"), "html": lambda: _("Web page"),
+          "news": lambda: _("News item"), "page": lambda: _("Page"),
+          "document": lambda: _("Document")}  # translated only when shown
+
+
 def type_label(file_type: str) -> str:
     """A file type as people call it: ``docx`` → Word, ``news`` → News."""
-    labels = {"docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "csv": "CSV",
-              "pptx": "PowerPoint", "ppt": "PowerPoint", "pdf": "PDF", "md": _("Text"),
-              "txt": _("Text"), "html": _("Web page"), "news": _("News item"), "page": _("Page"),
-              "document": _("Document")}
-    return labels.get(file_type, file_type.upper())
+    if file_type in _BRANDS:
+        return _BRANDS[file_type]
+    named = _NAMED.get(file_type)
+    return named() if named else file_type.upper()
 
 
 def _modified_label(key: str) -> str:

@@ -6,9 +6,10 @@ Also gzip for text responses (the pages are small; on a weak connection every by
 from __future__ import annotations
 
 import gzip
+import time
 
 from flask import Flask, current_app, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -18,11 +19,27 @@ csrf = CSRFProtect()
 COMPRESSIBLE = frozenset({"text/html", "text/css", "text/plain", "application/javascript",
                           "text/javascript", "application/json", "image/svg+xml"})
 MIN_COMPRESS_BYTES = 500
+RENEW_EVERY = 60  # seconds between renewals of a persistent session cookie
 HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie session, Secure whenever the request came over https."""
+    """Flask's signed cookie session, Secure whenever the request came over https.
+
+    A persistent cookie is renewed (re-signed, its expiry moved on) when the session changed
+    or at most every RENEW_EVERY seconds, not on every request: the idle limit itself is kept
+    by the session store on the server.
+    """
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Whether to send the cookie again on this response."""
+        if not session.permanent:
+            return session.modified
+        now = int(time.time())
+        if session.modified or now - int(session.get("_renewed", 0)) >= RENEW_EVERY:
+            session["_renewed"] = now
+            return True
+        return False
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure over https (also behind a trusted proxy), and when configured."""

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import os
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import closing
@@ -69,12 +71,21 @@ class SessionStore:
         self.path = Path(path)
         self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()  # each thread reads through its own connection
         with closing(self._connect()) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10, isolation_level=None)
+
+    def _reading(self) -> sqlite3.Connection:
+        """This thread's connection for reads, opened once (per process) and kept."""
+        pid, db = getattr(self._local, "db", (None, None))
+        if pid != os.getpid():
+            db = self._connect()
+            self._local.db = os.getpid(), db
+        return db
 
     def create(self, identity: Identity, kiosk: bool, oldest_allowed: float) -> str:
         """Store a new session and return its id; sessions idle since before
@@ -90,9 +101,9 @@ class SessionStore:
 
     def get(self, session_id: str) -> SessionRecord | None:
         """The session, whether or not it is still within its idle limit."""
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT oid, name, username, principals, kiosk, created, last_seen"
-                             " FROM sessions WHERE key = ?", (_key(session_id),)).fetchone()
+        row = self._reading().execute(
+            "SELECT oid, name, username, principals, kiosk, created, last_seen"
+            " FROM sessions WHERE key = ?", (_key(session_id),)).fetchone()
         if row is None:
             return None
         oid, name, username, principals, kiosk, created, last_seen = row

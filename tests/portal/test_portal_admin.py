@@ -20,7 +20,7 @@ from indexer.cli import make_client
 from indexer.extract import Extractor
 from indexer.index import SearchIndex
 from indexer.settings import load_settings
-from indexer.status import run_pass
+from indexer.status import load_record, run_pass
 from indexer.sync import Syncer
 from indexer.wakeup import Waiter, pending
 from portal import create_app
@@ -123,6 +123,27 @@ def test_the_admin_sees_every_site_and_list_after_a_sync(
     throttled = page.split("Throttling</dt><dd>", 1)[1].split(" ", 1)[0]
     assert int(throttled) > 0
     assert c.SECRET_WORD not in page
+    _check_site_throttling(page, load_record(tmp_path / "synced"), emulator)
+
+
+def _check_site_throttling(page: str, record: dict, emulator: Emulator) -> None:
+    """Each site shows the throttling its passes met, as the pass record counts it."""
+    shown = {}
+    for section in parse_html(page).iter("section"):
+        url, throttling = (line.text for line in section.findall("p")[:2])
+        shown[url] = throttling
+    assert set(shown) >= {emulator.site_url("intranet"), emulator.site_url("it")}
+    per_site = {url: entry["throttled"] for url, entry in record["sites"].items()}
+    assert per_site and all(count > 0 for count in per_site.values())
+    assert sum(per_site.values()) <= record["last_pass"]["throttled"]  # the hub is no site
+    assert set(per_site) & set(shown)
+    for url, text in shown.items():
+        if url in per_site:
+            assert text.startswith(f"Throttling: {per_site[url]} throttled answers from "
+                                   "SharePoint, ")
+            assert "; last met " in text
+        else:
+            assert text == "Throttling: none met"
 
 
 def test_sync_now_asks_the_indexer_for_a_pass(tmp_path: Path, signed_in_as: SignedIn):
