@@ -63,8 +63,9 @@ class IndexLocked(Exception):
     """Another writer (another indexer process) holds the index's write lock."""
 
 
-class Batch:
-    """Changes collected inside ``with index.batch() as batch:``, committed as one."""
+class Changes:
+    """Changes collected inside ``with index.batch() as batch:``, committed as one by the
+    backend's batch (its ``apply``)."""
 
     def __init__(self) -> None:
         self._docs: dict[str, Document | None] = {}
@@ -90,6 +91,10 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self._docs) + len(self._checkpoints)
+
+
+class Batch(Changes):
+    """A Whoosh commit's changes."""
 
     def apply(self, writer: SegmentWriter) -> None:
         """Hand every change to the Whoosh writer (before its commit)."""

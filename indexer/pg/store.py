@@ -8,7 +8,6 @@ time: a batch takes a transaction-level advisory lock.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,13 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from indexer.document import Document
-from indexer.index import LOCK_TIMEOUT, IndexLocked, IndexUnavailable, _stop_signals_held
+from indexer.index import (
+    LOCK_TIMEOUT,
+    Changes,
+    IndexLocked,
+    IndexUnavailable,
+    _stop_signals_held,
+)
 from indexer.pg.migrations import SCHEMA_VERSION, current_version, migrate
 from indexer.pg.vectors import row
 
@@ -38,38 +43,13 @@ _UPSERT = (
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[1:]))
 
 
-class PgBatch:
-    """Changes collected inside ``with index.batch() as batch:``, committed as one."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, Document | None] = {}
-        self.checkpoints: dict[str, str | None] = {}
-
-    def upsert(self, doc: Document) -> None:
-        """Add or replace a document (the last change to an id in a batch wins)."""
-        self.docs[doc.id] = doc
-
-    def delete(self, doc_id: str) -> None:
-        """Remove a document if it is there."""
-        self.docs[doc_id] = None
-
-    def set_checkpoint(self, key: str, value: dict[str, Any]) -> None:
-        """Store a sync checkpoint (a JSON object) in the same transaction as the changes."""
-        if not key:
-            raise ValueError("a checkpoint needs a key")
-        self.checkpoints[key] = json.dumps(value, sort_keys=True)
-
-    def delete_checkpoint(self, key: str) -> None:
-        """Remove a sync checkpoint in the same transaction as the changes."""
-        self.checkpoints[key] = None
-
-    def __len__(self) -> int:
-        return len(self.docs) + len(self.checkpoints)
+class PgBatch(Changes):
+    """A PostgreSQL transaction's changes."""
 
     def apply(self, conn: psycopg.Connection) -> None:
         """Write every change in the connection's open transaction."""
         rows, terms, words = [], {}, set()
-        for doc in self.docs.values():
+        for doc in self._docs.values():
             if doc is not None:
                 values, doc_terms = row(doc)
                 rows.append(values)
@@ -78,7 +58,7 @@ class PgBatch:
                     terms.setdefault(name, set()).update(found)
         with conn.cursor() as cursor:
             cursor.execute("DELETE FROM documents WHERE id = ANY(%s)",
-                           ([i for i, d in self.docs.items() if d is None],))
+                           ([i for i, d in self._docs.items() if d is None],))
             if rows:
                 cursor.executemany(_UPSERT, rows)
             for name, found in terms.items():
@@ -86,7 +66,7 @@ class PgBatch:
                                "ON CONFLICT DO NOTHING", (name, sorted(found)))
             cursor.execute("INSERT INTO vocabulary SELECT unnest(%s::text[]) "
                            "ON CONFLICT DO NOTHING", (sorted(words),))
-            for key, value in self.checkpoints.items():
+            for key, value in self._checkpoints.items():
                 if value is None:
                     cursor.execute("DELETE FROM checkpoints WHERE key = %s", (key,))
                 else:
