@@ -21,6 +21,7 @@ import psycopg
 from bench.corpus import build_index, records, synthetic_tenant
 from bench.figures import Figure, summary
 from bench.search import CACHE, PAGE_SIZE, QUERIES, typical_user
+from emulator.postgres import PostgresServer
 from indexer.index import SearchIndex
 from indexer.pg.reader import PgReader
 from indexer.pg.store import PgIndex
@@ -40,8 +41,6 @@ def _database() -> Iterator[str]:
             conn.execute("TRUNCATE documents, checkpoints, terms, vocabulary")
         yield url
         return
-    from tests.indexer.pg.pg_server import PostgresServer  # the tests' throwaway cluster
-
     server = PostgresServer()
     try:
         yield server.empty_database()

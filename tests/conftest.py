@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from emulator.postgres import PostgresServer
 from emulator.server import Emulator, QuietHandler
 from emulator.tenant import Tenant
 
@@ -84,3 +85,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
     settings.load_profile("repeatable")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The test session's throwaway PostgreSQL server (one per xdist worker)."""
+    try:
+        server = PostgresServer()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield server
+    server.remove()

@@ -12,7 +12,6 @@ import pytest
 from indexer.document import Document
 from indexer.index import SearchIndex
 from tests.indexer.pg.backends import backend  # noqa: F401 - both backends, for the search tests
-from tests.indexer.pg.pg_server import postgres  # noqa: F401 - the server that fixture uses
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 MakeDoc = Callable[..., Document]

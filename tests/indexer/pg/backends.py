@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from emulator.postgres import PostgresServer
 from indexer.backend import IndexBackend, open_index
-from tests.indexer.pg.pg_server import PostgresServer
 
 BACKENDS = ("whoosh", "postgres")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from emulator.postgres import PostgresServer
 from emulator.sample import people as p
 from emulator.server import Emulator
 from indexer.backend import open_index, open_reader
@@ -19,7 +20,6 @@ from indexer.index import IndexUnavailable
 from indexer.pg.reader import PgReader
 from indexer.pg.store import PgIndex
 from portal import create_app
-from tests.indexer.pg.pg_server import PostgresServer
 from tests.portal.portal_support import SignIn, build_documents, portal_config
 
 STAFF = frozenset({"everyone"})

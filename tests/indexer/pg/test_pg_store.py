@@ -9,12 +9,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from emulator.postgres import PostgresServer
 from indexer.backend import open_index
 from indexer.document import Document
 from indexer.index import IndexLocked, IndexUnavailable, SearchIndex
 from indexer.pg.migrations import SCHEMA_VERSION, current_version, migrate
 from indexer.pg.store import PgIndex, redact
-from tests.indexer.pg.pg_server import PostgresServer
 
 MakeDoc = Callable[..., Document]
 

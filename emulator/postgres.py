@@ -1,6 +1,7 @@
-"""A throwaway PostgreSQL for the tests: Debian's server binaries, ``initdb`` into a temp
-directory, a free port on 127.0.0.1 (run as the ``postgres`` user when the tests run as root,
-since PostgreSQL refuses to run as root)."""
+"""A throwaway PostgreSQL, the local stand-in for a managed one (Azure Database for PostgreSQL)
+in the tests and the benchmark: Debian's server binaries, ``initdb`` into a temp directory, a
+free port on 127.0.0.1 (run as the ``postgres`` user when run as root, since PostgreSQL refuses
+to run as root)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from indexer.pg.migrations import migrate
 
@@ -38,8 +37,8 @@ class PostgresServer:
     def __init__(self) -> None:
         bin_dir = _bin_dir()
         if bin_dir is None:
-            pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's "
-                        "postgresql package) or `apt-get install postgresql`")
+            raise RuntimeError("PostgreSQL is not installed: run `make test` (it installs "
+                               "Debian's postgresql package) or `apt-get install postgresql`")
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="pg-test-"))
         self.data = self.root / "data"
@@ -96,10 +95,3 @@ class PostgresServer:
                         "immediate", "stop"], capture_output=True, check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    """The test session's PostgreSQL server (one per xdist worker)."""
-    server = PostgresServer()
-    yield server
-    server.remove()
