@@ -9,7 +9,7 @@ POSTGRES := /usr/lib/postgresql
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint emulator clean bench bench-quick
+.PHONY: help demo test lint emulator clean bench bench-quick chaos soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,13 @@ bench: $(STAMP) $(WRK) $(POSTGRES) ## Measure every benchmark figure at 10,000 i
 
 bench-quick: $(STAMP) $(WRK) $(POSTGRES) ## Measure every benchmark figure on 2,000 items (under 5 minutes)
 	$(BIN)/python -m bench --quick
+
+chaos: $(STAMP) ## The long chaos run: 500 seeds of indexer faults (about an hour), faults per seed in var/chaos.jsonl
+	mkdir -p var && rm -f var/chaos.jsonl
+	CHAOS_SEEDS=$(or $(SEEDS),500) CHAOS_REPORT=var/chaos.jsonl $(BIN)/python -m pytest -p no:cacheprovider -n auto --dist load tests/indexer/test_chaos.py
+
+soak: $(STAMP) $(WRK) ## The long soak: 10 minutes of load on the portal while the indexer applies changes
+	$(BIN)/python -m bench.soak --minutes $(or $(MINUTES),10) --items 2000
 
 lint: $(STAMP) ## Run ruff
 	$(BIN)/ruff check .

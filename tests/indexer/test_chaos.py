@@ -1,11 +1,13 @@
 """Chaos runs of the indexer: after seeded faults and editor changes, one clean pass gives the
 index that a full sync gives, with no item lost or duplicated.
 
-The suite runs ``SEEDS`` seeds; ``CHAOS_SEEDS=500`` (or ``make chaos``) runs more.
+The suite runs ``SEEDS`` seeds; ``CHAOS_SEEDS=500`` (or ``make chaos``) runs more. With
+``CHAOS_REPORT=<file>`` each seed appends one JSON line: its faults and its item count.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -39,6 +41,10 @@ def test_after_chaos_one_clean_pass_equals_a_full_sync(
     assert {d.id for d in result.full} - set(ids) == set(), "items lost"
     assert result.chaotic == result.full
     TOTALS.update(result.injected)
+    if report := os.environ.get("CHAOS_REPORT"):
+        with open(report, "a", encoding="utf-8") as lines:
+            lines.write(json.dumps({"seed": seed, "items": len(ids),
+                                    "faults": dict(result.injected)}) + "\n")
 
 
 def test_over_the_seeds_every_kind_of_fault_was_injected():
