@@ -28,7 +28,8 @@ from werkzeug.wrappers import Response
 from portal.entra import Entra
 from portal.errors import error_page
 from portal.identity import AnswerRejected, SignInError
-from portal.sessions import SessionRecord, SessionStore, idle_limit, is_kiosk_address
+from portal.session_factory import open_store
+from portal.sessions import SessionRecord, Sessions, idle_limit, is_kiosk_address
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
@@ -65,7 +66,7 @@ def entra() -> Entra:
     return current_app.extensions["portal.entra"]
 
 
-def store() -> SessionStore:
+def store() -> Sessions:
     """This app's session store."""
     return current_app.extensions["portal.sessions"]
 
@@ -114,7 +115,7 @@ def _require_sign_in() -> Response | None:
 def init_app(app: Flask) -> None:
     """Set up Flask-Login, the Entra client and the session store, and guard every page."""
     app.extensions["portal.entra"] = Entra(app.config)
-    app.extensions["portal.sessions"] = SessionStore(app.config["SESSION_DB"])
+    app.extensions["portal.sessions"] = open_store(app)
     manager = LoginManager(app)
     manager.user_loader(_load_user)
     manager.unauthorized_handler(_unauthorized)

@@ -5,6 +5,10 @@ per session, who signed in, their principals (too many for a cookie for a user i
 groups), whether it is a shared-computer session and when it was last used. Idle expiry is
 decided here, on the server, and sign-out deletes the record, so a copied cookie is worthless
 after sign-out. Only a hash of the session id is stored.
+
+This module holds the shared rules and :class:`SessionStore`, the SQLite file of one machine (the
+default); ``portal/session_store_pg.py`` keeps the same records in PostgreSQL for several nodes,
+and ``portal/session_factory.py`` picks one from SESSION_DB.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from portal.identity import Identity
 
@@ -60,7 +64,28 @@ class SessionRecord:
     last_seen: float
 
 
-def _key(session_id: str) -> str:
+class SessionStoreUnavailable(Exception):
+    """The session store cannot be reached: nobody can be signed in or recognised now."""
+
+
+class Sessions(Protocol):
+    """What the portal needs of a session store (SQLite or PostgreSQL)."""
+
+    clock: Callable[[], float]
+
+    def create(self, identity: Identity, kiosk: bool, oldest_allowed: float) -> str: ...
+    def get(self, session_id: str) -> SessionRecord | None: ...
+    def touch(self, session_id: str, record: SessionRecord) -> SessionRecord: ...
+    def delete(self, session_id: str) -> None: ...
+
+
+def new_session_id() -> str:
+    """A fresh random session id (the browser's cookie holds it, the store only its hash)."""
+    return secrets.token_urlsafe(32)
+
+
+def hashed(session_id: str) -> str:
+    """The key a session is stored under: a hash, so a stolen store gives no usable cookie."""
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
@@ -90,12 +115,12 @@ class SessionStore:
     def create(self, identity: Identity, kiosk: bool, oldest_allowed: float) -> str:
         """Store a new session and return its id; sessions idle since before
         ``oldest_allowed`` seconds ago are swept on the way."""
-        session_id = secrets.token_urlsafe(32)
+        session_id = new_session_id()
         now = self.clock()
         with closing(self._connect()) as db:
             db.execute("DELETE FROM sessions WHERE last_seen < ?", (now - oldest_allowed,))
             db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
-                _key(session_id), identity.oid, identity.name, identity.username,
+                hashed(session_id), identity.oid, identity.name, identity.username,
                 json.dumps(sorted(identity.principals)), int(kiosk), now, now))
         return session_id
 
@@ -103,7 +128,7 @@ class SessionStore:
         """The session, whether or not it is still within its idle limit."""
         row = self._reading().execute(
             "SELECT oid, name, username, principals, kiosk, created, last_seen"
-            " FROM sessions WHERE key = ?", (_key(session_id),)).fetchone()
+            " FROM sessions WHERE key = ?", (hashed(session_id),)).fetchone()
         if row is None:
             return None
         oid, name, username, principals, kiosk, created, last_seen = row
@@ -116,10 +141,10 @@ class SessionStore:
         if now - record.last_seen < TOUCH_EVERY:
             return record
         with closing(self._connect()) as db:
-            db.execute("UPDATE sessions SET last_seen = ? WHERE key = ?", (now, _key(session_id)))
+            db.execute("UPDATE sessions SET last_seen = ? WHERE key = ?", (now, hashed(session_id)))
         return SessionRecord(record.identity, record.kiosk, record.created, now)
 
     def delete(self, session_id: str) -> None:
         """End the session for good."""
         with closing(self._connect()) as db:
-            db.execute("DELETE FROM sessions WHERE key = ?", (_key(session_id),))
+            db.execute("DELETE FROM sessions WHERE key = ?", (hashed(session_id),))

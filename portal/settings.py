@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from indexer.backend import is_postgres
 from indexer.config import Setting, SettingsError, as_bool, as_list, environment, load
 
 LANGUAGES = ("da", "en")
@@ -51,6 +52,11 @@ def as_age_limit(raw: str) -> float:
     return value
 
 
+def as_session_db(raw: str) -> str | Path:
+    """A `postgresql://` URL as it is, anything else as the path of a SQLite file."""
+    return raw.strip() if is_postgres(raw) else Path(raw)
+
+
 def as_log_format(raw: str) -> str:
     """``text`` or ``json``."""
     if raw not in ("text", "json"):
@@ -80,8 +86,10 @@ SETTINGS: tuple[Setting, ...] = (
             "indexer's INDEX_URL (see docs/scale-out.md); empty: the Whoosh index in INDEX_DIR.",
             secret=True),
     Setting("SESSION_DB", "var/portal/sessions.sqlite3",
-            "SQLite file of the signed-in sessions (who, their groups, when last active); "
-            "shared by the portal processes of one machine.", Path),
+            "Where the signed-in sessions are kept (who, their groups, when last active): a "
+            "SQLite file, shared by the portal processes of one machine, or a `postgresql://` "
+            "URL, shared by every portal node (may be the INDEX_URL database; see "
+            "docs/scale-out.md).", as_session_db),
     Setting("KIOSK_DEFAULT", "false",
             "Whether \"Is this a shared computer?\" starts as yes.", as_bool),
     Setting("KIOSK_IP_RANGES", "",
