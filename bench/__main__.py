@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import pg_search, soak
+from bench import judged, pg_pages, pg_search, soak
 from bench.corpus import build_index
 from bench.figures import Figure
 from bench.index_build import measure_build
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args(argv)
     items = QUICK_ITEMS if args.quick else args.items
-    figures = _timed("index build", measure_build, items)
+    figures = _timed("index build", measure_build, items, args.quick)
     index_dir = _timed("cached index", build_index, items, CACHE)
     figures += _timed("search", measure_search, index_dir, items, args.quick)
     figures += _timed("postgres search", pg_search.figures, items, CACHE)
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
                           args.quick)
         figures += _timed("pages", measure_pages, items, index_dir, Path(temp) / "pages",
                           args.quick)
+        figures += _timed("postgres pages", pg_pages.figures, items, index_dir,
+                          Path(temp) / "pg-pages", args.quick)
+    figures += _timed("judged queries", judged.figures)
     figures += _timed("soak", soak.figures, args.quick)
     table = markdown(figures) + notes(figures)
     args.out.mkdir(parents=True, exist_ok=True)

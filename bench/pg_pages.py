@@ -1,0 +1,133 @@
+"""Throughput of two portal processes on one PostgreSQL, next to the same two on Whoosh.
+
+Four portals run under gunicorn (bench.servers: deploy/gunicorn.conf.py, two workers each):
+two with ``INDEX_URL`` on one PostgreSQL database and two on the Whoosh benchmark index. The
+database holds the records of that Whoosh index, read back from it, so both pairs serve the
+same records. PostgreSQL is ``BENCH_INDEX_URL``'s database (emptied first), else a throwaway
+server. Each portal has its own session store and the synthetic tenant's busiest user signed in
+through the emulator (as in bench.pages). One ``wrk`` per portal loads both portals of a pair at
+the same time; the figure is the pair's combined requests/s. Pages and pairs take turns, round
+by round, so both pairs see the same noise.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from itertools import islice
+from pathlib import Path
+
+import requests
+
+from bench.figures import Figure, summary
+from bench.http_load import CONNECTIONS, THREADS, Target, wrk
+from bench.live import environment, free_port, live_tenant
+from bench.pages import SEARCH_WORDS
+from bench.pg_search import _database
+from bench.servers import WORKERS, gunicorn
+from bench.signin import allow_redirect, busiest_user, cookie_header, sign_in
+from emulator.server import Emulator
+from indexer.index import SearchIndex
+from indexer.pg.store import PgIndex
+
+BATCH = 1000  # records per PostgreSQL transaction
+PORTALS = 2
+PAGES = {"front page": "/", "search page": f"/search?q={SEARCH_WORDS.replace(' ', '+')}"}
+BACKENDS = ("PostgreSQL", "Whoosh")
+
+
+def figures(items: int, index_dir: Path, root: Path, quick: bool) -> list[Figure]:
+    """Combined requests/s of two portals on one PostgreSQL per page, next to two portals on
+    the Whoosh index ``index_dir`` of the same ``items``-item synthetic tenant."""
+    runs, seconds = (2, 2) if quick else (5, 10)
+    rates: dict[tuple[str, str], list[float]] = {}
+    with live_tenant(items, root) as emulator, _database() as url, ExitStack() as portals:
+        status_dir = root / "postgres-status"
+        records = copy_records(index_dir, url, status_dir)
+        settings = {"PostgreSQL": {"INDEX_URL": url, "INDEX_DIR": str(status_dir.resolve())},
+                    "Whoosh": {"INDEX_URL": "", "INDEX_DIR": str(index_dir.resolve())}}
+        pairs = {backend: portals.enter_context(_pair(emulator, settings[backend],
+                                                      root / backend))
+                 for backend in BACKENDS}
+        for _ in range(runs):
+            for page, path in PAGES.items():
+                for backend, pair in pairs.items():
+                    targets = [Target(f"{backend} portal {n}, {page}", origin + path, headers)
+                               for n, (origin, headers) in enumerate(pair, 1)]
+                    rates.setdefault((backend, page), []).append(_together(targets, seconds))
+    notes = (f"{PORTALS} gunicorn processes per backend (deploy/gunicorn.conf.py, {WORKERS} "
+             f"workers each), each with its own session store and a signed-in user; one "
+             f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s per process at the same time, the "
+             f"sum of their rates; {runs} rounds, pages and backends taking turns; {records} "
+             "records in both indexes")
+    figures = []
+    for page in PAGES:
+        pg, whoosh = summary(rates["PostgreSQL", page]), summary(rates["Whoosh", page])
+        figures.append(Figure(f"two portals on one PostgreSQL, {page}, requests/s", "req/s",
+                              runs, pg["median"], pg, "the same two on the Whoosh index",
+                              whoosh["median"], notes=notes))
+    return figures
+
+
+def copy_records(index_dir: Path, url: str, status_dir: Path) -> int:
+    """Write every record of the Whoosh index at ``index_dir`` to the PostgreSQL database at
+    ``url``, in batches as the indexer writes them; how many there are."""
+    source = SearchIndex.open(index_dir)
+    target = PgIndex.open_or_create(url, status_dir)
+    try:
+        documents = source.all_documents()
+        while batch := list(islice(documents, BATCH)):
+            with target.batch() as writing:
+                for doc in batch:
+                    writing.upsert(doc)
+        target.optimize()
+        return target.doc_count()
+    finally:
+        target.close()
+        source.ix.close()
+
+
+@contextmanager
+def _pair(emulator: Emulator, settings: dict[str, str],
+          root: Path) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    """PORTALS portals on the index that ``settings`` names, each with a user signed in: their
+    origins and the headers of the signed-in browser."""
+    root.mkdir(parents=True)
+    secret = secrets.token_urlsafe(32)  # shared, as nodes behind one load balancer share it
+    with ExitStack() as running:
+        portals = []
+        for number in range(1, PORTALS + 1):
+            port = free_port()
+            origin = f"http://127.0.0.1:{port}"
+            allow_redirect(emulator, origin)
+            env = environment(emulator, PORTAL_URL=origin, SECRET_KEY=secret, LOG_FORMAT="text",
+                              SESSION_DB=str((root / f"sessions-{number}.sqlite3").resolve()),
+                              **settings)
+            running.enter_context(gunicorn("wsgi:app", env, root / f"portal-{number}.log", port))
+            session = sign_in(origin, emulator, busiest_user(emulator))
+            # the browser that signed in: Flask-Login ties the session to its User-Agent
+            portals.append((origin, (f"Cookie: {cookie_header(session)}",
+                                     f"User-Agent: {session.headers['User-Agent']}")))
+        yield portals
+
+
+def _together(targets: list[Target], seconds: int) -> float:
+    """The summed requests/s of one wrk per target, all running at the same time; each target
+    must answer 200 (not a redirect to the sign-in page) before and after."""
+    for target in targets:
+        _answers_200(target)
+    with ThreadPoolExecutor(len(targets)) as pool:
+        total = sum(pool.map(lambda target: wrk(target, seconds), targets))
+    for target in targets:
+        _answers_200(target)
+    return total
+
+
+def _answers_200(target: Target) -> None:
+    headers = dict(header.split(": ", 1) for header in target.headers)
+    status = requests.get(target.url, headers=headers, allow_redirects=False,
+                          timeout=30).status_code
+    if status != 200:
+        raise RuntimeError(f"{target.name} answered {status}, not 200")
