@@ -4,8 +4,10 @@ Four portals run under gunicorn (bench.servers: deploy/gunicorn.conf.py, two wor
 two with ``INDEX_URL`` on one PostgreSQL database and two on the Whoosh benchmark index. The
 database holds the records of that Whoosh index, read back from it, so both pairs serve the
 same records. PostgreSQL is ``BENCH_INDEX_URL``'s database (emptied first), else a throwaway
-server. Each portal has its own session store and the synthetic tenant's busiest user signed in
-through the emulator (as in bench.pages). One ``wrk`` per portal loads both portals of a pair at
+server. The PostgreSQL pair keeps its sessions in that database too (``SESSION_DB``), as two
+nodes behind one load balancer do; each Whoosh portal has its own SQLite session store. Each
+portal has the synthetic tenant's busiest user signed in through the emulator (as in
+bench.pages). One ``wrk`` per portal loads both portals of a pair at
 the same time; the figure is the pair's combined requests/s. Pages and pairs take turns, round
 by round, so both pairs see the same noise.
 """
@@ -46,7 +48,8 @@ def figures(items: int, index_dir: Path, root: Path, quick: bool) -> list[Figure
     with live_tenant(items, root) as emulator, _database() as url, ExitStack() as portals:
         status_dir = root / "postgres-status"
         records = copy_records(index_dir, url, status_dir)
-        settings = {"PostgreSQL": {"INDEX_URL": url, "INDEX_DIR": str(status_dir.resolve())},
+        settings = {"PostgreSQL": {"INDEX_URL": url, "INDEX_DIR": str(status_dir.resolve()),
+                                   "SESSION_DB": url},
                     "Whoosh": {"INDEX_URL": "", "INDEX_DIR": str(index_dir.resolve())}}
         pairs = {backend: portals.enter_context(_pair(emulator, settings[backend],
                                                       root / backend))
@@ -58,7 +61,8 @@ def figures(items: int, index_dir: Path, root: Path, quick: bool) -> list[Figure
                                for n, (origin, headers) in enumerate(pair, 1)]
                     rates.setdefault((backend, page), []).append(_together(targets, seconds))
     notes = (f"{PORTALS} gunicorn processes per backend (deploy/gunicorn.conf.py, {WORKERS} "
-             f"workers each), each with its own session store and a signed-in user; one "
+             f"workers each), sessions in PostgreSQL (Whoosh: SQLite per process), a "
+             f"signed-in user each; one "
              f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s per process at the same time, the "
              f"sum of their rates; {runs} rounds, pages and backends taking turns; {records} "
              "records in both indexes")
@@ -102,9 +106,9 @@ def _pair(emulator: Emulator, settings: dict[str, str],
             port = free_port()
             origin = f"http://127.0.0.1:{port}"
             allow_redirect(emulator, origin)
+            sessions = str((root / f"sessions-{number}.sqlite3").resolve())
             env = environment(emulator, PORTAL_URL=origin, SECRET_KEY=secret, LOG_FORMAT="text",
-                              SESSION_DB=str((root / f"sessions-{number}.sqlite3").resolve()),
-                              **settings)
+                              **({"SESSION_DB": sessions} | settings))
             running.enter_context(gunicorn("wsgi:app", env, root / f"portal-{number}.log", port))
             session = sign_in(origin, emulator, busiest_user(emulator))
             # the browser that signed in: Flask-Login ties the session to its User-Agent
