@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, render_template, request, session
 from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from portal import content, fragments
+from portal.composed import ComposedResponse, render_slotted
+from portal.i18n import select_language
 from portal.media import article_html
+from portal.views import FRAME_SLOTS, frame_values
 
 blueprint = Blueprint("home", __name__)
 MAX_PAGE = 500
@@ -20,17 +24,26 @@ def page_number() -> int:
 
 
 @blueprint.get("/")
-def index() -> str:
-    """Latest news (pinned first), quick links, recent documents and the search box."""
-    principals = current_user.principals
+def index() -> str | Response:
+    """Latest news (pinned first), quick links, recent documents and the search box.
+
+    The page is rendered once per principal set and language with slots for what differs
+    between requests (portal.composed); a shared-computer session or a pending message gets
+    a frame rendered for this request.
+    """
+    principals, language = current_user.principals, select_language()  # Babel's locale, not parsed
     config = current_app.config
 
-    def render() -> str:
-        return render_template("home/_front.html", quick_links=config["QUICK_LINKS"],
-                               front=content.front_page(principals, config["PINNED_NEWS"]))
+    def main() -> Markup:
+        return fragments.cached(("front", principals, language), lambda: Markup(render_template(
+            "home/_front.html", quick_links=config["QUICK_LINKS"],
+            front=content.front_page(principals, config["PINNED_NEWS"]))))
 
-    main = fragments.cached(("front", principals, str(get_locale())), render)
-    return render_template("home/index.html", main=main)
+    if current_user.kiosk or "_flashes" in session:  # the frame shows per-request notes
+        return render_template("home/index.html", main=main())
+    page = fragments.cached(("front page", principals, language, request.script_root),
+                            lambda: render_slotted("home/index.html", FRAME_SLOTS, main=main()))
+    return ComposedResponse(page, frame_values())
 
 
 @blueprint.get("/news/<doc_id>")

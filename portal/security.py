@@ -14,12 +14,15 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from portal.composed import ComposedResponse
+
 csrf = CSRFProtect()
 
 COMPRESSIBLE = frozenset({"text/html", "text/css", "text/plain", "application/javascript",
                           "text/javascript", "application/json", "image/svg+xml"})
 MIN_COMPRESS_BYTES = 500
 RENEW_EVERY = 60  # seconds between renewals of a persistent session cookie
+RENEWALS_KEPT = 10_000  # sessions whose last renewal a process remembers
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -28,18 +31,35 @@ class SessionInterface(SecureCookieSessionInterface):
 
     A persistent cookie is renewed (re-signed, its expiry moved on) when the session changed
     or at most every RENEW_EVERY seconds, not on every request: the idle limit itself is kept
-    by the session store on the server.
+    by the session store on the server. The time of the last renewal is in the cookie, and
+    each process also remembers it per session (by a hash of the session id), so a client
+    that keeps sending the cookie it had is not sent a new one on every request either.
     """
+
+    def __init__(self) -> None:
+        self._renewed: dict[int, int] = {}
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
         """Whether to send the cookie again on this response."""
         if not session.permanent:
             return session.modified
         now = int(time.time())
-        if session.modified or now - int(session.get("_renewed", 0)) >= RENEW_EVERY:
+        user = session.get("_user_id")
+        key = hash(user) if user else None
+        last = max(int(session.get("_renewed", 0)), self._renewed.get(key, 0))
+        if session.modified or now - last >= RENEW_EVERY:
             session["_renewed"] = now
+            if key is not None:
+                self._remember(key, now)
             return True
         return False
+
+    def _remember(self, key: int, now: int) -> None:
+        if len(self._renewed) >= RENEWALS_KEPT:  # forget renewals too old to matter
+            self._renewed = {k: t for k, t in self._renewed.items() if now - t < RENEW_EVERY}
+            if len(self._renewed) >= RENEWALS_KEPT:
+                self._renewed = {}
+        self._renewed[key] = now
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure over https (also behind a trusted proxy), and when configured."""
@@ -84,7 +104,8 @@ def _compress(response: Response) -> Response:
     body = response.get_data()
     if len(body) < MIN_COMPRESS_BYTES:
         return response
-    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
+    composed = response.gzipped() if isinstance(response, ComposedResponse) else None
+    response.set_data(composed or gzip.compress(body, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     return response

@@ -8,8 +8,11 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from indexer.document import Document
+from portal.composed import marker
 
 _UNITS = ("B", "KB", "MB", "GB")
 
@@ -53,13 +56,32 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args, page=page)
 
 
+def here() -> str:
+    """Where the language form sends the browser back to: this page, if it was a GET."""
+    return request.full_path.rstrip("?") if request.method == "GET" else "/"
+
+
+def username() -> str:
+    """The signed-in user's name in the sign-out button ("" when nobody is signed in)."""
+    return current_user.username if current_user.is_authenticated else ""
+
+
+FRAME_SLOTS = {"csrf_token": lambda: marker("csrf_token"), "here": marker("here"),
+               "username": marker("username")}  # what differs between requests in base.html
+
+
+def frame_values() -> dict[str, str]:
+    """This request's values of :data:`FRAME_SLOTS`, escaped as the template escapes them."""
+    return {"csrf_token": escape(generate_csrf()), "here": escape(here()),
+            "username": escape(username())}
+
+
 def _globals() -> dict[str, Any]:
     kiosk = current_user.is_authenticated and current_user.kiosk
-    here = request.full_path.rstrip("?") if request.method == "GET" else "/"
     return {"lang": str(get_locale() or current_app.config["DEFAULT_LANGUAGE"]),
             "kiosk": kiosk, "idle_minutes": current_user.idle_seconds / 60 if kiosk else 0,
             "seconds_left": current_user.seconds_left() if kiosk else 0,
-            "here": here}
+            "here": here(), "username": username()}
 
 
 def init_templates(app: Flask) -> None:

@@ -72,3 +72,15 @@ def test_a_persistent_session_cookie_is_not_sent_again_on_every_request(signed_i
     assert not again.headers.getlist("Set-Cookie")
     cookie = signed_in.get_cookie("session")
     assert cookie is not None and cookie.expires is not None  # persistent: a personal device
+
+
+def test_a_client_that_keeps_sending_an_old_cookie_is_not_sent_one_on_every_request(app,
+                                                                                   signed_in):
+    signed_in.get("/")  # its browser holds a cookie renewed just now, with the CSRF token
+    serializer = app.session_interface.get_signing_serializer(app)
+    data = serializer.loads(signed_in.get_cookie("session").value)
+    old = serializer.dumps(data | {"_renewed": 0})  # a copy that says "renewed long ago"
+    client = app.test_client(use_cookies=False)  # and never stores what it is sent
+    answers = [client.get("/", headers={"Cookie": f"session={old}"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200] * 3
+    assert not [a for a in answers if a.headers.getlist("Set-Cookie")]
