@@ -1,8 +1,10 @@
 """Per-generation bitmaps of document numbers: matching, ACL trimming, facets and date order.
 
 Document numbers are stable within one index generation, so everything here is computed once
-per generation (per Reader process) and dropped with it. A bitmap is a Python int with one bit
-per document (12.5 KB at 100k documents): unions, intersections and counts run in C (``|``,
+per generation (per Reader process) and dropped with it; what is costly to read from disk
+(postings, columns, vocabularies, phrase matches) comes from per-segment caches
+(indexer.segments) that outlive generations. A bitmap is a Python int with one bit per
+document (12.5 KB at 100k documents): unions, intersections and counts run in C (``|``,
 ``&``, ``int.bit_count()``). A term's postings are read once, a whole block at a time, into
 numpy arrays (kept for ranking too); its bitmap is made from them. A query is matched by
 combining the bitmaps of its terms; date ranges are read from the date columns, and only
@@ -16,19 +18,21 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import reduce
 from operator import and_, or_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.query import And, AndNot, DateRange, Or, Query, Term
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+if TYPE_CHECKING:
+    from indexer.segments import SegmentCache
+    from indexer.spelling import Vocabulary
 
 VISIBLE_CACHE = 128  # principal sets per generation
 TERM_CACHE = 2048  # term bitmaps per generation (at most 12.5 KB each at 100k documents)
 QUERY_CACHE = 256  # phrase and date-range bitmaps per generation
 POSTINGS_BYTES = 48 << 20  # decoded postings per generation (8 bytes a posting)
 SCORES_BYTES = 32 << 20  # per-posting term scores per generation (8 bytes a posting)
-_INT64_MAX = np.iinfo(np.int64).max
 
 
 def to_bits(mask: int, size: int) -> bytes:
@@ -116,12 +120,19 @@ class Lru:
                 self._total -= self._cost(dropped)
         return value
 
+    def discard(self, unwanted: Callable[[Hashable], bool]) -> None:
+        """Drop every value whose key is ``unwanted``."""
+        with self._lock:
+            for key in [key for key in self._items if unwanted(key)]:
+                self._total -= self._cost(self._items.pop(key))
+
 
 class Generation:
     """Bitmaps and orders for one index generation; every searcher passed in must be on it."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, segments: SegmentCache) -> None:
         self.size = size
+        self.segments = segments
         self._terms = Lru(TERM_CACHE)
         self._postings = Lru(POSTINGS_BYTES, lambda postings: postings.nbytes)
         self._scored = Lru(SCORES_BYTES, lambda scores: scores.nbytes)
@@ -132,13 +143,13 @@ class Generation:
         self._lock = threading.Lock()
 
     def mask(self, searcher: Searcher, query: Query) -> int:
-        """The bitmap of the documents Whoosh matches for ``query`` (uncached)."""
-        return mask_of(list(searcher.docs_for_query(query)), self.size)
+        """The bitmap of the documents Whoosh matches for ``query`` (cached per segment)."""
+        return mask_of_flags(self.segments.matches(searcher, query, self.live_flags(searcher)))
 
     def postings(self, searcher: Searcher, fieldname: str, text: str) -> Postings:
         """A term's (cached) postings, read a block at a time."""
-        return self._postings.get((fieldname, text),
-                                  lambda: _read_postings(searcher, fieldname, text))
+        return self._postings.get((fieldname, text), lambda: self.segments.postings(
+            searcher.reader().leaf_readers(), fieldname, text))
 
     def scored(self, key: Hashable, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """A term's (cached) score per posting, as ``compute`` gives it."""
@@ -186,10 +197,14 @@ class Generation:
         with self._lock:
             return self._derived.setdefault(key, value)
 
+    def live_flags(self, searcher: Searcher) -> np.ndarray:
+        """One boolean per document: True if it is not deleted."""
+        return self.derived("live flags", lambda: self.segments.live(
+            searcher.reader().leaf_readers(), self.size))
+
     def live(self, searcher: Searcher) -> int:
         """Every document that is not deleted."""
-        return self.derived("live", lambda: mask_of(list(searcher.reader().all_doc_ids()),
-                                                    self.size))
+        return self.derived("live", lambda: mask_of_flags(self.live_flags(searcher)))
 
     def visible(self, searcher: Searcher, principals: frozenset[str]) -> Bitmap:
         """The (cached) documents whose ACL holds any of ``principals``."""
@@ -206,18 +221,14 @@ class Generation:
             b.decode("utf-8") for b in searcher.reader().lexicon(fieldname)])
 
     def column(self, searcher: Searcher, fieldname: str) -> np.ndarray:
-        """A numeric column's raw value for every docnum (read per segment, once)."""
+        """A numeric column's raw value for every docnum (assembled from cached segments)."""
+        return self.derived(("column", fieldname), lambda: self.segments.column(
+            searcher.reader().leaf_readers(), fieldname))
 
-        def compute() -> np.ndarray:
-            values: list[int] = []
-            for reader, _ in searcher.reader().leaf_readers():
-                values.extend(reader.column_reader(fieldname, translate=False))
-            try:
-                return np.array(values, dtype=np.int64)
-            except OverflowError:  # older indexes' DATETIME columns: no date is 2**64 - 1
-                return np.array(values, dtype=np.uint64).clip(max=_INT64_MAX).astype(np.int64)
-
-        return self.derived(("column", fieldname), compute)
+    def vocabularies(self, searcher: Searcher, fieldname: str) -> list[Vocabulary]:
+        """The spelling vocabulary of ``fieldname`` in each segment (cached per segment)."""
+        return self.derived(("vocabularies", fieldname), lambda: self.segments.vocabularies(
+            searcher.reader().leaf_readers(), fieldname))
 
     def mean(self, searcher: Searcher, fieldname: str) -> float:
         """The mean of a numeric column (the average field length), computed once."""
@@ -257,28 +268,3 @@ class Generation:
             self._site_titles[site_id] = record.get("site_title") or site_id
         return self._site_titles[site_id]
 
-
-def _read_postings(searcher: Searcher, fieldname: str, text: str) -> Postings:
-    """A term's postings in every segment, read a whole block at a time.
-
-    This reads the blocks of Whoosh's W3 codec directly (whoosh-reloaded is pinned to 2.7.x):
-    the public matcher API costs several Python calls per posting. Deleted documents are kept
-    (bitmaps leave them out with :meth:`Generation.live`).
-    """
-    docnums: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    for reader, offset in searcher.reader().leaf_readers():
-        try:
-            matcher = reader.postings(fieldname, text)
-        except TermNotFound:
-            continue
-        matcher = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            docnums.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-    if not docnums:
-        return Postings(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
-    return Postings(np.concatenate(docnums).astype(np.int32), np.concatenate(weights))

@@ -8,6 +8,8 @@ may not see is ever counted, suggested or shown.
 
 Searchers are pooled per index generation; a new one is opened only when the generation
 changes (checked with one directory listing per call); ``Searcher.refresh()`` is never used.
+What is costly to read from disk is cached per segment and shared across generations
+(indexer.segments), so the first search after a commit reads only the new segment.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from indexer.index import SearchIndex
 from indexer.query import clean, filter_queries, parse, rewrite_words, word_query
 from indexer.ranking import top_documents
 from indexer.schema import NO_AUDIENCE, from_stored
+from indexer.segments import SegmentCache, within
 from indexer.snippets import snippet_html
-from indexer.spelling import Vocabulary
 
 MAX_PAGE_SIZE = 50
 MAX_RESULT_WINDOW = 1000
@@ -98,6 +100,7 @@ class Reader:
         self._idle: list[tuple[int, Searcher]] = []
         self._latest = -1
         self._generations: dict[int, Generation] = {}
+        self._segments = SegmentCache()
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -142,11 +145,16 @@ class Reader:
         number, searcher = self._borrow()
         try:
             with self._lock:
-                if number not in self._generations:
-                    self._generations[number] = Generation(searcher.doc_count_all())
+                fresh = number not in self._generations
+                if fresh:
+                    self._generations[number] = Generation(searcher.doc_count_all(),
+                                                           self._segments)
                     for old in sorted(self._generations)[:-2]:
                         del self._generations[old]
+                    fresh = number == max(self._generations)
                 generation = self._generations[number]
+            if fresh:  # the newest generation: drop the parts of segments merged away
+                self._segments.retain(searcher.reader().leaf_readers())
             principals = frozenset(p.strip().lower() for p in principals)
             yield searcher, generation, generation.visible(searcher, principals)
         finally:
@@ -291,11 +299,10 @@ def _correction(searcher: Searcher, generation: Generation, visible: int,
     visible item have their postings read.
     """
     max_distance = 1 if len(word) < 6 else 2
-    vocabulary = generation.derived(("vocabulary", "words"),
-                                    lambda: Vocabulary.of(searcher.reader(), "words"))
+    vocabularies = generation.vocabularies(searcher, "words")
     nearest: dict[str, int] = {}
     for variant in _keyboard_variants(word):
-        for candidate in vocabulary.within(variant, max_distance):
+        for candidate in within(vocabularies, variant, max_distance):
             if candidate != word:
                 nearest[candidate] = min(nearest.get(candidate, max_distance),
                                          distance(candidate, variant))

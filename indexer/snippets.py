@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
 from functools import lru_cache
 from html import escape
 
@@ -12,6 +14,10 @@ SNIPPET_CHARS = 240
 SNIPPET_SCAN_CHARS = 100_000
 _SPACE = re.compile(r"\s+")
 _WORD_END = re.compile(r"\w*")
+# Letters that only their own case forms match when case is ignored, as str.lower() gives them,
+# except in text holding one of _CASE_FOLDS (İ lowers to two characters; ı and ſ match i and s).
+_PLAIN_LETTERS = frozenset(string.ascii_lowercase + string.digits + "æøåäöß")
+_CASE_FOLDS = re.compile("[\u0130\u0131\u017f]")
 
 
 @lru_cache(maxsize=200_000)
@@ -47,18 +53,35 @@ def _head(term: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
+def _candidates(terms: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     """Words that may hold a term: those containing its first letters (stems and parts are
-    mostly prefixes and substrings of the written word), found by one C-speed scan."""
+    mostly prefixes and substrings of the written word), found by one C-speed scan.
+
+    Two patterns: one ignoring case, and (when the heads hold only ``_PLAIN_LETTERS``) the
+    same pattern for lowercased text, which the regex engine scans much faster.
+    """
     heads = {_head(term) for term in terms}
     alternatives = "|".join(_unfolded(h) for h in sorted(heads, key=len, reverse=True))
-    return re.compile(alternatives, re.IGNORECASE)
+    lowercase = re.compile(alternatives) if set("".join(heads)) <= _PLAIN_LETTERS else None
+    return re.compile(alternatives, re.IGNORECASE), lowercase
+
+
+def candidate_matches(text: str, terms: frozenset[str]) -> Iterator[re.Match[str]]:
+    """The candidate matches in the first ``SNIPPET_SCAN_CHARS`` of ``text``, as the pattern
+    ignoring case finds them (from the lowercased text where that gives the same matches)."""
+    any_case, lowercase = _candidates(terms)
+    scanned = text[:SNIPPET_SCAN_CHARS]
+    if lowercase is not None and not _CASE_FOLDS.search(scanned):
+        lowered = scanned.lower()
+        if len(lowered) == len(scanned):
+            return lowercase.finditer(lowered)
+    return any_case.finditer(text, 0, SNIPPET_SCAN_CHARS)
 
 
 def _spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """The (start, end) of each word in ``text`` that stands for one of ``terms``."""
     spans: list[tuple[int, int]] = []
-    for match in _candidates(frozenset(terms)).finditer(text, 0, SNIPPET_SCAN_CHARS):
+    for match in candidate_matches(text, frozenset(terms)):
         start = match.start()
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
             start -= 1

@@ -1,7 +1,7 @@
 """Spelling candidates for "did you mean": the index's words within a small edit distance.
 
 Whoosh's ``terms_within`` walks a Levenshtein automaton in Python against the term file, which
-costs milliseconds per variant of every word. Here one generation's vocabulary of a field is
+costs milliseconds per variant of every word. Here one segment's vocabulary of a field is
 read once into numpy arrays (sorted, so the words sharing a first letter are one slice): words
 are kept by first letter and length, then by a lower bound on the edit distance (one edit
 changes the letter counts by at most two), and only the few left are compared letter by letter.
@@ -38,6 +38,12 @@ class Vocabulary:
                                   return_counts=True)
         # Counts above 255 are cut to 255: a cut count still bounds the distance from below.
         self._counts.reshape(-1)[cells] = np.minimum(counts, 255)
+
+    @property
+    def nbytes(self) -> int:
+        """About the memory the vocabulary takes (its arrays and its words)."""
+        words = sum(len(word) for word in self.words) + 56 * len(self.words)
+        return self._lengths.nbytes + self._counts.nbytes + words
 
     @classmethod
     def of(cls, reader: IndexReader, fieldname: str) -> Vocabulary:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
+from indexer.segments import within
 from indexer.spelling import ALPHABET_SIZE, Vocabulary
 
 WORDS = ("medarbejder", "medarbejdere", "medbestemmelse", "ældrepleje", "ældre", "økonomi",
@@ -67,3 +68,28 @@ def test_letters_outside_the_alphabet_still_match() -> None:
     assert sorted(vocabulary.within(f"a{letters[-1]}b", 1)) == sorted(words)
     assert vocabulary.within(f"a{letters[-1]}c", 1) == [f"a{letters[-1]}b"]
     assert vocabulary.within("", 2) == []
+
+
+def test_vocabularies_per_segment_find_what_the_whole_index_finds(tmp_path: Path) -> None:
+    ix = whoosh_vocabulary(tmp_path, list(WORDS[:12]))
+    for words in (WORDS[8:20], WORDS[20:]):  # two more segments, some words in several
+        with ix.writer(merge=False) as writer:
+            for word in words:
+                writer.add_document(words=word)
+    with ix.writer(merge=False) as writer:
+        writer.delete_by_term("words", "budget")  # deleted words stay in the vocabulary
+    with ix.searcher() as searcher:  # (a multi-segment terms_within is Damerau-Levenshtein)
+        reader = searcher.reader()
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        assert len(leaves) == 3
+        vocabularies = [Vocabulary.of(leaf, "words") for leaf in leaves]
+        whole = Vocabulary.of(reader, "words")  # the index's vocabulary, read in one piece
+        found = 0
+        for word in [*WORDS, *misspellings(list(WORDS), random.Random(3))]:
+            for max_distance in (1, 2):
+                expected = whole.within(word, max_distance)
+                assert within(vocabularies, word, max_distance) == expected, word
+                assert set(expected) == {w for leaf in leaves for w in leaf.terms_within(
+                    "words", word, max_distance, prefix=1)}
+                found += len(expected)
+        assert found > len(WORDS)
