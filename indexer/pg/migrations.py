@@ -58,6 +58,12 @@ MIGRATIONS: tuple[str, ...] = (
                              body_len float8 NOT NULL);
     INSERT INTO generation VALUES (true, 1, 0, 1, 1, 1);
     """,
+    # 2: the title and description terms alone, small enough to read for every match: the
+    # first, cheap step of ranking (indexer.pg.reader)
+    """
+    ALTER TABLE documents ADD COLUMN head tsvector
+        GENERATED ALWAYS AS (ts_filter(tsv, '{a,b}')) STORED;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _LOCK_KEY = 0x1D3E5  # an advisory lock: two indexers starting at once migrate one at a time

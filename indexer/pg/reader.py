@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from math import log
 from typing import Any
 
 import psycopg
@@ -20,12 +19,12 @@ from whoosh.query import And, Query
 from indexer import query as query_module
 from indexer.analysis import PREFIX_MAX, TOKEN_RE, fold, stems
 from indexer.document import Document
+from indexer.pg.ranking import NEWEST, Frequencies, no_table_scans, ranked, ranked_params
 from indexer.pg.sqlquery import Condition, condition, scoring_terms
 from indexer.pg.store import PgIndex
 from indexer.pg.suggest import correction
 from indexer.query import clean, filter_queries, parse, rewrite_words, word_query
-from indexer.ranking import BM25_B, BM25_K1
-from indexer.schema import FIELD_BOOSTS, NO_AUDIENCE, PARTS_SCORE
+from indexer.schema import NO_AUDIENCE
 from indexer.search import (
     DATE_FACETS,
     MAX_PAGE_SIZE,
@@ -39,18 +38,6 @@ from indexer.search import (
 from indexer.snippets import snippet_html
 
 STATEMENT_TIMEOUT_MS = 5000
-# Each query term scores as in the Whoosh backend (indexer.ranking): boost * (1 + idf * the
-# saturated term frequency), the frequency counted by ts_rank_cd; a compound part PARTS_SCORE.
-FIELDS = {"A": "title", "B": "description", "C": "body"}
-_TERM_SCORE = (f"CASE WHEN r = 0 THEN 0 WHEN i = 0 THEN b ELSE b * (1 + i * r * {BM25_K1 + 1}"
-               f" / (r + {BM25_K1} * ({1 - BM25_B} + {BM25_B} * n))) END")
-# News gets up to 10 % more, fading with age (a month old: 5 %)
-_RECENCY = ("(CASE WHEN kind = 'news' THEN 1 + 0.1 / (1 + extract(epoch FROM now() - sort_date)"
-            " / 2592000.0) ELSE 1 END)")
-_NEWEST = "sort_date DESC, id"
-# Document frequency per field, as BM25F's idf, from one index per field (no recheck needed)
-_FREQUENCY_OF = {weight: f"ts_filter(tsv, '{{{weight.lower()}}}') @@ %s::tsquery"
-                 for weight in FIELDS}
 
 
 class _Lexicon:
@@ -78,6 +65,7 @@ class PgReader:
     def __init__(self, index: PgIndex, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> None:
         self._index = index
         self._timeout = f"{statement_timeout_ms}ms"
+        self._frequencies = Frequencies()
 
     def close(self) -> None:
         """Nothing to close: the index owns the connection pool."""
@@ -126,7 +114,7 @@ class PgReader:
         with self._read() as conn:
             total = conn.execute(f"SELECT count(*) FROM documents WHERE {sql}",
                                  params).fetchone()[0]
-            rows = conn.execute(f"SELECT record FROM documents WHERE {sql} ORDER BY {_NEWEST} "
+            rows = conn.execute(f"SELECT record FROM documents WHERE {sql} ORDER BY {NEWEST} "
                                 "LIMIT %s OFFSET %s",
                                 [*params, max(0, limit), max(0, offset)]).fetchall()
         return Listing(total, [Document.from_dict(r[0]) for r in rows])
@@ -143,16 +131,21 @@ class PgReader:
                 return SearchResults(0, page=page, page_size=page_size)
             full = And([parsed.query, *filter_queries(filters)])
             match = condition(full)
-            where = f"acl && %s AND {match.sql}"
-            params = [_principals(principals), *match.params]
+            # The acl is checked on each match, not through its index: the planner would
+            # take the acl's index for most users, and then read and decompress every visible
+            # row's vector to test the text, instead of the text's GIN index.
+            where = f"{match.sql} AND (acl && %s) IS TRUE"
+            params = [*match.params, _principals(principals)]
             terms = scoring_terms(parsed.query)
             window = [page_size, (page - 1) * page_size]
             if sort == "newest" or not terms:
-                top = conn.execute(f"SELECT id FROM documents WHERE {where} ORDER BY {_NEWEST} "
+                no_table_scans(conn)
+                top = conn.execute(f"SELECT id FROM documents WHERE {where} ORDER BY {NEWEST} "
                                    "LIMIT %s OFFSET %s", [*params, *window]).fetchall()
             else:
-                top = conn.execute(_ranked(where, terms),
-                                   [*params, *_weighted(conn, terms), *window]).fetchall()
+                weighted = self._frequencies.weighted(conn, terms)
+                top = conn.execute(ranked(where, weighted),
+                                   ranked_params(params, weighted, *window)).fetchall()
             ids = [r[0] for r in top]
             records = dict(conn.execute("SELECT id, record FROM documents WHERE id = ANY(%s)",
                                         (ids,)).fetchall())
@@ -171,7 +164,7 @@ class PgReader:
         with self._read() as conn:
             rows = conn.execute(
                 "SELECT id, record->>'title', kind, record->>'url' FROM documents "
-                f"WHERE acl && %s AND title_prefixes @> %s ORDER BY {_NEWEST} LIMIT %s",
+                f"WHERE acl && %s AND title_prefixes @> %s ORDER BY {NEWEST} LIMIT %s",
                 (_principals(principals), words, min(limit, 50))).fetchall()
         return [TitleSuggestion(*r) for r in rows]
 
@@ -197,51 +190,6 @@ class PgReader:
                 return None
             parsed = parse(suggestion, _Lexicon(conn))
             return suggestion if parsed.query is not None and seen(parsed.query) else None
-
-
-def _ranked(where: str, terms: list[str]) -> str:
-    """The ids of one page of matches, best first. The vector is read (and decompressed) once
-    per match in the inner query, then scored term by term with ts_rank_cd."""
-    scored = ", ".join(
-        f"(ts_rank_cd('{{1,1,1,1}}', v, %s::tsquery), %s, %s, {_length(term)})"
-        for term in terms)
-    return (f"SELECT id FROM (SELECT id, kind, sort_date, title_len, description_len, body_len, "
-            f"tsv || ''::tsvector AS v FROM documents WHERE {where} OFFSET 0) AS m "
-            f"ORDER BY (SELECT sum({_TERM_SCORE}) FROM (VALUES {scored}) AS t(r, i, b, n)) "
-            f"* {_RECENCY} DESC, {_NEWEST} LIMIT %s OFFSET %s")
-
-
-def _weighted(conn: psycopg.Connection, terms: list[str]) -> list[Any]:
-    """Each scored term with its idf (rarer words weigh more; 0 for a compound part), its
-    field boost and its field's average length, as parameters: term, idf, boost, …"""
-    total, *averages = conn.execute("SELECT documents, title_len, description_len, body_len "
-                                    "FROM generation").fetchone()
-    fielded = [term for term in terms if term.rsplit(":", 1)[1] in FIELDS]
-    counted = ", ".join(f"(SELECT count(*) FROM documents WHERE {_FREQUENCY_OF[t[-1]]})"
-                        for t in fielded)
-    lexemes = [t.rsplit(":", 1)[0] for t in fielded]
-    # The planner prices the per-field index above a scan that decompresses every vector,
-    # which costs several times more: the counts are told to use the indexes.
-    conn.execute("SELECT set_config('enable_seqscan', 'off', true)")
-    found = conn.execute(f"SELECT {counted}", lexemes).fetchone() if fielded else ()
-    conn.execute("SELECT set_config('enable_seqscan', 'on', true)")
-    frequencies = dict(zip(fielded, found, strict=True))
-    params: list[Any] = []
-    for term in terms:
-        weight = term.rsplit(":", 1)[1]
-        if weight in FIELDS:
-            average = averages["ABC".index(weight)] or 1.0
-            params += [term, log(max(total, 1) / (frequencies[term] + 1)) + 1,
-                       FIELD_BOOSTS[FIELDS[weight]], average]
-        else:
-            params += [term, 0.0, PARTS_SCORE]
-    return params
-
-
-def _length(term: str) -> str:
-    """The field length over its average (a parameter) for a term of that field, else 1."""
-    field = FIELDS.get(term.rsplit(":", 1)[1])
-    return f"{field}_len / %s" if field else "1.0"
 
 
 def _facets(conn: psycopg.Connection, where: str,

@@ -17,6 +17,7 @@ from whoosh.query import And, AndNot, DateRange, Or, Phrase, Query, Term
 from indexer.pg.vectors import PARTS_WEIGHT, TEXT_FIELDS, lexeme
 
 WEIGHTS = dict(TEXT_FIELDS) | {"parts": PARTS_WEIGHT}
+_ALL_WEIGHTS = set(WEIGHTS.values())
 _EQUAL = {"site_id": "site_id", "kind": "kind", "file_type": "file_type", "list_id": "list_id"}
 _CONTAINS = {"site_title": "site_words", "author": "author_words", "acl": "acl",
              "audiences": "audiences"}
@@ -41,7 +42,8 @@ def _tsquery(query: Query) -> str | None:
             return None
         return "(" + " <-> ".join(f"{lexeme(w)}:{weight}" for w in query.words) + ")"
     if isinstance(query, (And, Or)) and query.subqueries:
-        parts = [_tsquery(q) for q in query.subqueries]
+        subqueries = _merged(query.subqueries) if isinstance(query, Or) else query.subqueries
+        parts = [q if isinstance(q, str) else _tsquery(q) for q in subqueries]
         if any(p is None for p in parts):
             return None
         return "(" + (" & " if isinstance(query, And) else " | ").join(parts) + ")"
@@ -49,6 +51,25 @@ def _tsquery(query: Query) -> str | None:
         a, b = _tsquery(query.a), _tsquery(query.b)
         return f"({a} & !{b})" if a and b else None
     return None
+
+
+def _merged(subqueries: list[Query]) -> list[Query | str]:
+    """An Or's branches with a term asked for in every weight as one unweighted lexeme: the
+    same matches, and the GIN index then answers without reading the vectors (a weighted
+    lexeme makes it recheck every candidate row)."""
+    weights: dict[str, set[str]] = {}
+    for query in subqueries:
+        if isinstance(query, Term) and query.fieldname in WEIGHTS:
+            weights.setdefault(query.text, set()).add(WEIGHTS[query.fieldname])
+    everywhere = {text for text, found in weights.items() if found >= _ALL_WEIGHTS}
+    merged: list[Query | str] = []
+    for query in subqueries:
+        if isinstance(query, Term) and query.fieldname in WEIGHTS and query.text in everywhere:
+            if lexeme(query.text) not in merged:
+                merged.append(lexeme(query.text))
+        else:
+            merged.append(query)
+    return merged
 
 
 def condition(query: Query) -> Condition:
