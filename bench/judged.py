@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from bench.figures import Figure, summary
-from bench.pg_search import _database
+from bench.pg_search import database
 from emulator.announce import tenant_settings
 from emulator.directory import Directory
 from emulator.sample import build_sample_tenant
@@ -74,7 +74,7 @@ def figures() -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-judged-") as temp:
         root = Path(temp)
         (root / "emulator").mkdir()
-        with Emulator(tenant, root / "emulator") as emulator, _database() as url:
+        with Emulator(tenant, root / "emulator") as emulator, database() as url:
             for backend, index_url in (("Whoosh", ""), ("PostgreSQL", url)):
                 index_dir = root / backend
                 sync_sample(emulator, index_url, index_dir)

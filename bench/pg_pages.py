@@ -1,15 +1,14 @@
 """Throughput of two portal processes on one PostgreSQL, next to the same two on Whoosh.
 
-Four portals run under gunicorn (bench.servers: deploy/gunicorn.conf.py, two workers each):
-two with ``INDEX_URL`` on one PostgreSQL database and two on the Whoosh benchmark index. The
-database holds the records of that Whoosh index, read back from it, so both pairs serve the
-same records. PostgreSQL is ``BENCH_INDEX_URL``'s database (emptied first), else a throwaway
-server. The PostgreSQL pair keeps its sessions in that database too (``SESSION_DB``), as two
-nodes behind one load balancer do; each Whoosh portal has its own SQLite session store. Each
-portal has the synthetic tenant's busiest user signed in through the emulator (as in
-bench.pages). One ``wrk`` per portal loads both portals of a pair at
-the same time; the figure is the pair's combined requests/s. Pages and pairs take turns, round
-by round, so both pairs see the same noise.
+Four portals run under gunicorn (bench.servers: deploy/gunicorn.conf.py, two workers each): two
+with ``INDEX_URL`` on one PostgreSQL database and two on the Whoosh benchmark index. The
+database is bench.pg_search's, which holds the records of that Whoosh index, so both pairs
+serve the same records. The PostgreSQL pair keeps its sessions in that database too
+(``SESSION_DB``), as two nodes behind one load balancer do; each Whoosh portal has its own
+SQLite session store. Each portal has the synthetic tenant's busiest user signed in through the
+emulator (as in bench.pages). One ``wrk`` per portal loads both portals of a pair at the same
+time; the figure is the pair's combined requests/s. Pages and pairs take turns, round by round,
+so both pairs see the same noise.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import secrets
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from itertools import islice
 from pathlib import Path
 
 import requests
@@ -27,27 +25,25 @@ from bench.figures import Figure, summary
 from bench.http_load import CONNECTIONS, THREADS, Target, wrk
 from bench.live import environment, free_port, live_tenant
 from bench.pages import SEARCH_WORDS
-from bench.pg_search import _database
 from bench.servers import WORKERS, gunicorn
 from bench.signin import allow_redirect, busiest_user, cookie_header, sign_in
 from emulator.server import Emulator
-from indexer.index import SearchIndex
 from indexer.pg.store import PgIndex
 
-BATCH = 1000  # records per PostgreSQL transaction
 PORTALS = 2
 PAGES = {"front page": "/", "search page": f"/search?q={SEARCH_WORDS.replace(' ', '+')}"}
 BACKENDS = ("PostgreSQL", "Whoosh")
 
 
-def figures(items: int, index_dir: Path, root: Path, quick: bool) -> list[Figure]:
-    """Combined requests/s of two portals on one PostgreSQL per page, next to two portals on
-    the Whoosh index ``index_dir`` of the same ``items``-item synthetic tenant."""
+def figures(items: int, index_dir: Path, url: str, root: Path, quick: bool) -> list[Figure]:
+    """Combined requests/s of two portals on the PostgreSQL database at ``url`` per page, next
+    to two portals on the Whoosh index ``index_dir`` of the same ``items``-item synthetic
+    tenant, whose records the database holds (bench.pg_search writes them)."""
     runs, seconds = (2, 2) if quick else (5, 10)
     rates: dict[tuple[str, str], list[float]] = {}
-    with live_tenant(items, root) as emulator, _database() as url, ExitStack() as portals:
+    with live_tenant(items, root) as emulator, ExitStack() as portals:
         status_dir = root / "postgres-status"
-        records = copy_records(index_dir, url, status_dir)
+        records = _records(url, status_dir)
         settings = {"PostgreSQL": {"INDEX_URL": url, "INDEX_DIR": str(status_dir.resolve()),
                                    "SESSION_DB": url},
                     "Whoosh": {"INDEX_URL": "", "INDEX_DIR": str(index_dir.resolve())}}
@@ -75,22 +71,13 @@ def figures(items: int, index_dir: Path, root: Path, quick: bool) -> list[Figure
     return figures
 
 
-def copy_records(index_dir: Path, url: str, status_dir: Path) -> int:
-    """Write every record of the Whoosh index at ``index_dir`` to the PostgreSQL database at
-    ``url``, in batches as the indexer writes them; how many there are."""
-    source = SearchIndex.open(index_dir)
-    target = PgIndex.open_or_create(url, status_dir)
+def _records(url: str, status_dir: Path) -> int:
+    """How many records the database at ``url`` holds."""
+    index = PgIndex.open_or_create(url, status_dir)
     try:
-        documents = source.all_documents()
-        while batch := list(islice(documents, BATCH)):
-            with target.batch() as writing:
-                for doc in batch:
-                    writing.upsert(doc)
-        target.optimize()
-        return target.doc_count()
+        return index.doc_count()
     finally:
-        target.close()
-        source.ix.close()
+        index.close()
 
 
 @contextmanager

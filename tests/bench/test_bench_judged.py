@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bench.corpus import build_index
 from bench.judged import judged_figure
-from bench.pg_pages import copy_records
+from bench.pg_search import fill
 from emulator.postgres import PostgresServer
 from emulator.sample.judgements import JUDGEMENTS, Judgement
 from indexer.index import SearchIndex
@@ -37,9 +37,10 @@ def test_postgres_gets_the_records_of_the_whoosh_index(tmp_path: Path,
                                                        postgres: PostgresServer) -> None:
     index_dir = build_index(ITEMS, tmp_path / "cache")
     url = postgres.empty_database()
-    assert copy_records(index_dir, url, tmp_path / "status") > ITEMS
     whoosh, copy = SearchIndex.open(index_dir), PgIndex.open(url, tmp_path / "status")
     try:
+        count, _ = fill(copy, index_dir)
+        assert count > ITEMS
         assert list(copy.all_documents()) == list(whoosh.all_documents())
     finally:
         copy.close()
