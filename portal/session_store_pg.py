@@ -20,6 +20,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from indexer.pg.migrations import apply_migrations
 from indexer.pg.store import redact
 from portal.identity import Identity
 from portal.sessions import (
@@ -57,20 +58,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(conn: psycopg.Connection) -> int:
     """Bring the portal's tables up to :data:`SCHEMA_VERSION`; return the version before."""
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-        conn.execute("CREATE TABLE IF NOT EXISTS portal_schema_version (version int NOT NULL)")
-        found = conn.execute("SELECT version FROM portal_schema_version").fetchone()
-        if found is None:
-            conn.execute("INSERT INTO portal_schema_version VALUES (0)")
-        before = found[0] if found else 0
-        if before > SCHEMA_VERSION:
-            raise RuntimeError(f"the session tables have schema version {before}, newer than "
-                               f"this code's {SCHEMA_VERSION}")
-        for version in range(before + 1, SCHEMA_VERSION + 1):
-            conn.execute(MIGRATIONS[version - 1])
-            conn.execute("UPDATE portal_schema_version SET version = %s", (version,))
-    return before
+    return apply_migrations(conn, MIGRATIONS, "portal_schema_version", _LOCK_KEY,
+                            "the session store")
 
 
 class PgSessionStore:

@@ -6,7 +6,10 @@ refuses a database whose version is not the one this code needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import psycopg
+from psycopg import sql
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: documents, checkpoints, the lexicons for prefixes and "did you mean"
@@ -79,16 +82,27 @@ def current_version(conn: psycopg.Connection) -> int:
 
 def migrate(conn: psycopg.Connection) -> int:
     """Bring the schema up to :data:`SCHEMA_VERSION`; return the version it had before."""
+    return apply_migrations(conn, MIGRATIONS, "schema_version", _LOCK_KEY, "the database")
+
+
+def apply_migrations(conn: psycopg.Connection, migrations: Sequence[str], table: str,
+                     lock_key: int, owner: str) -> int:
+    """Run the ``migrations`` not yet run, in order, in one transaction, under an advisory lock
+    (processes starting at once migrate one at a time); ``table`` keeps the version reached.
+    Return the version before; refuse a version newer than this code knows."""
+    version_table = sql.Identifier(table)
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version int NOT NULL)")
-        if conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 0:
-            conn.execute("INSERT INTO schema_version VALUES (0)")
-        before = current_version(conn)
-        if before > SCHEMA_VERSION:
-            raise RuntimeError(f"the database has schema version {before}, newer than this "
-                               f"code's {SCHEMA_VERSION}")
-        for version in range(before + 1, SCHEMA_VERSION + 1):
-            conn.execute(MIGRATIONS[version - 1])
-            conn.execute("UPDATE schema_version SET version = %s", (version,))
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+        conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (version int NOT NULL)")
+                     .format(version_table))
+        found = conn.execute(sql.SQL("SELECT version FROM {}").format(version_table)).fetchone()
+        if found is None:
+            conn.execute(sql.SQL("INSERT INTO {} VALUES (0)").format(version_table))
+        before = found[0] if found else 0
+        if before > len(migrations):
+            raise RuntimeError(f"{owner} has schema version {before}, newer than this code's "
+                               f"{len(migrations)}")
+        for version in range(before + 1, len(migrations) + 1):
+            conn.execute(migrations[version - 1])
+            conn.execute(sql.SQL("UPDATE {} SET version = %s").format(version_table), (version,))
     return before
