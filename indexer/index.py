@@ -24,7 +24,6 @@ import logging
 import os
 import re
 import signal
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +37,13 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from indexer.document import Document
-from indexer.index_repair import IndexCorrupt, IndexUnavailable, abandon, check_segments
+from indexer.index_repair import (
+    IndexCorrupt,
+    IndexUnavailable,
+    abandon,
+    committed_since,
+    open_checked,
+)
 from indexer.schema import CODEC, SCHEMA_VERSION, build_schema, from_stored, to_fields
 from indexer.writer import FastWriter
 
@@ -142,21 +147,14 @@ class SearchIndex:
         path = Path(path)
         if not path.is_dir():
             raise IndexUnavailable(f"no search index at {path}")
-        problem = ""
-        with warnings.catch_warnings():  # Whoosh leaves a damaged file open: close it quietly
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                ix = whoosh_index.open_dir(str(path))
-                with ix.searcher() as searcher:
-                    meta = searcher.document(id=META_ID)
-                    check_segments(searcher)
-            except PermissionError as exc:
-                raise IndexUnavailable(f"the search index at {path} cannot be read: {exc}") from exc
-            except Exception as exc:  # Whoosh raises many types for a damaged index
-                problem = repr(exc)
-        if problem:
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            checked = open_checked(path, META_ID)
+            if not checked.problem or attempt == OPEN_ATTEMPTS or not committed_since(checked):
+                break  # else a commit landing meanwhile deleted a file: look again
+        if checked.problem:
             raise IndexCorrupt(
-                f"the search index at {path} is damaged and cannot be read: {problem}")
+                f"the search index at {path} is damaged and cannot be read: {checked.problem}")
+        ix, meta = checked.ix, checked.meta
         version = (meta or {}).get("record", {}).get("schema_version")
         if version != SCHEMA_VERSION:
             raise IndexUnavailable(

@@ -1,14 +1,18 @@
-"""Damage and failed writes of the Whoosh index: checking segments when the index is opened,
-and abandoning a writer whose write failed half-way (a full disk)."""
+"""Damage and failed writes of the Whoosh index: checking segments when the index is opened
+(a commit landing meanwhile, which may delete files the check reads, is not damage), and
+abandoning a writer whose write failed half-way (a full disk)."""
 
 from __future__ import annotations
 
 import io
 import warnings
 from contextlib import suppress
+from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -73,3 +77,42 @@ def _close_files(writer: SegmentWriter) -> None:
             todo.extend(obj.values())
         elif hasattr(obj, "__dict__") and not isinstance(obj, type | ModuleType):
             todo.extend(vars(obj).values())
+
+
+class Checked(NamedTuple):
+    """One look at an index directory: the index, the generation its check read, its meta
+    document, and what is wrong with it ("" if nothing)."""
+
+    ix: FileIndex | None
+    generation: int | None
+    meta: dict | None
+    problem: str
+
+
+def open_checked(path: Path, meta_id: str) -> Checked:
+    """Open the index at ``path`` and check that its latest commit can be read (``meta_id``:
+    the id of its meta document)."""
+    ix = generation = None
+    with warnings.catch_warnings():  # Whoosh leaves a damaged file open: close it quietly
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ix = whoosh_index.open_dir(str(path))
+            with ix.searcher() as searcher:
+                generation = searcher.reader().generation()
+                meta = searcher.document(id=meta_id)
+                check_segments(searcher)
+        except PermissionError as exc:
+            raise IndexUnavailable(f"the search index at {path} cannot be read: {exc}") from exc
+        except Exception as exc:  # Whoosh raises many types for a damaged index
+            return Checked(ix, generation, None, repr(exc))
+    return Checked(ix, generation, meta, "")
+
+
+def committed_since(checked: Checked) -> bool:
+    """Whether a commit landed after that look (or it could not tell which commit it read)."""
+    if checked.ix is None or checked.generation is None:
+        return True
+    try:
+        return checked.ix.latest_generation() != checked.generation
+    except OSError:
+        return True

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from whoosh.index import open_dir
+from whoosh.searching import Searcher
 
+from indexer import index_repair
 from indexer.document import Document, make_id, principals_for
 from indexer.index import IndexLocked, IndexUnavailable, SearchIndex
 
@@ -239,3 +241,22 @@ def test_a_searcher_opened_before_a_merging_commit_still_reads_every_document(
         assert {make_doc(number, "", "").id for number in range(3)} <= ids
     finally:
         searcher.close()
+
+
+def test_opening_the_index_while_a_merging_commit_lands_is_not_taken_for_damage(
+        search_index: SearchIndex, make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(3):  # three commits, three segments
+        with search_index.batch() as batch:
+            batch.upsert(make_doc(number, f"Referat {number}", "Mødet blev holdt."))
+    check_segments = index_repair.check_segments
+    landed = []
+
+    def a_commit_lands_first(searcher: Searcher) -> None:
+        if not landed:  # the indexer merges between the portal's open and its check
+            landed.append(search_index.optimize())
+        check_segments(searcher)
+
+    monkeypatch.setattr(index_repair, "check_segments", a_commit_lands_first)
+    reopened = SearchIndex.open(search_index.path)
+    assert landed
+    assert reopened.doc_count() == 3
