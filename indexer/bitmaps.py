@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.query import And, AndNot, DateRange, Or, Query, Term
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 if TYPE_CHECKING:
@@ -92,6 +93,11 @@ class Postings:
     def nbytes(self) -> int:
         """The memory the arrays take."""
         return self.docnums.nbytes + self.weights.nbytes
+
+    @classmethod
+    def empty(cls) -> Postings:
+        """No postings (a term the index does not hold)."""
+        return cls(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
 
 
 class Lru:
@@ -199,7 +205,7 @@ class Generation:
 
     def live_flags(self, searcher: Searcher) -> np.ndarray:
         """One boolean per document: True if it is not deleted."""
-        return self.derived("live flags", lambda: self.segments.live(
+        return self.derived("live flags", lambda: _live_flags(
             searcher.reader().leaf_readers(), self.size))
 
     def live(self, searcher: Searcher) -> int:
@@ -268,3 +274,16 @@ class Generation:
             self._site_titles[site_id] = record.get("site_title") or site_id
         return self._site_titles[site_id]
 
+
+def _live_flags(leaves: list[tuple[IndexReader, int]], size: int) -> np.ndarray:
+    """One boolean per document: False where the document's segment has deleted it."""
+    flags = np.ones(size, dtype=bool)
+    for reader, offset in leaves:
+        segment = reader.segment()
+        if segment is None:
+            flags[offset:offset + reader.doc_count_all()] = [
+                not reader.is_deleted(d) for d in range(reader.doc_count_all())]
+        elif segment.has_deletions():
+            deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
+            flags[deleted + offset] = False
+    return flags

@@ -54,7 +54,7 @@ class SegmentCache:
                  for r, offset in leaves]
         parts = [(p, offset) for p, offset in parts if len(p.docnums)]
         if not parts:
-            return Postings(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+            return Postings.empty()
         docnums = np.concatenate([p.docnums.astype(np.int64) + offset for p, offset in parts])
         return Postings(docnums.astype(np.int32), np.concatenate([p.weights for p, _ in parts]))
 
@@ -87,10 +87,6 @@ class SegmentCache:
         return [self._part(r, ("vocabulary", fieldname), lambda r=r: Vocabulary.of(r, fieldname))
                 for r, _ in leaves]
 
-    def live(self, leaves: list[tuple[IndexReader, int]], size: int) -> np.ndarray:
-        """One boolean per document: False where the document's segment has deleted it."""
-        return _live_flags(leaves, size)
-
 
 class Matches:
     """The documents of one segment a query matched, and the segment's deletions then (the
@@ -113,19 +109,6 @@ def _matches(searcher: Searcher, query: Query) -> Matches:
                    np.array(deleted, dtype=np.int64))
 
 
-def _live_flags(leaves: list[tuple[IndexReader, int]], size: int) -> np.ndarray:
-    flags = np.ones(size, dtype=bool)
-    for reader, offset in leaves:
-        segment = reader.segment()
-        if segment is None:
-            flags[offset:offset + reader.doc_count_all()] = [
-                not reader.is_deleted(d) for d in range(reader.doc_count_all())]
-        elif segment.has_deletions():
-            deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
-            flags[deleted + offset] = False
-    return flags
-
-
 def within(vocabularies: list[Vocabulary], word: str, max_distance: int) -> list[str]:
     """The words of any of the vocabularies near ``word`` (see :meth:`Vocabulary.within`)."""
     return sorted({w for v in vocabularies for w in v.within(word, max_distance)})
@@ -145,7 +128,7 @@ def _segment_postings(reader: IndexReader, fieldname: str, text: str) -> Posting
     try:
         matcher = reader.postings(fieldname, text)
     except TermNotFound:
-        return Postings(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+        return Postings.empty()
     matcher = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
     docnums: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -156,7 +139,7 @@ def _segment_postings(reader: IndexReader, fieldname: str, text: str) -> Posting
         weights.append(np.asarray(matcher._weights, dtype=np.float32))
         matcher._next_block()
     if not docnums:
-        return Postings(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+        return Postings.empty()
     return Postings(np.concatenate(docnums).astype(np.int32), np.concatenate(weights))
 
 
