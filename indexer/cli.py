@@ -107,7 +107,11 @@ def run_sync(settings: IndexerSettings, full: bool, site: str | None) -> int:
 
 
 def run_watch(settings: IndexerSettings) -> int:
-    """Incremental passes every poll interval until SIGTERM or Ctrl-C, then exit 0."""
+    """Incremental passes every poll interval until SIGTERM or Ctrl-C, then exit 0.
+
+    A webhook notification in between wakes it for a pass of the lists it names alone; the
+    pass of every site still comes once the poll interval since the last one has passed.
+    """
     stops = StopRequests()
     with RunLock(settings.index_dir), Extractor(
             max_bytes=settings.max_file_bytes, timeout=settings.extract_timeout) as extractor:
@@ -115,16 +119,24 @@ def run_watch(settings: IndexerSettings) -> int:
         syncer = Syncer(settings, index, make_client(settings), extractor)
         waiter = Waiter(settings.index_dir, stops.event)
         keeper = Keeper(settings, index, syncer.client)  # webhook subscriptions, if configured
+        wakeup, last_whole = None, float("-inf")
         try:
             while not stops.event.is_set():
+                whole = (wakeup is None or wakeup.everything
+                         or time.monotonic() - last_whole >= settings.poll_interval)
+                lists = () if whole else wakeup.list_ids
                 try:
                     with stops.during_pass():
-                        report = run_pass(syncer, settings.index_dir)
-                        keeper.maintain()
-                    log.info("pass finished: %s", _summary(report))
+                        report = run_pass(syncer, settings.index_dir, lists=lists)
+                        if whole:
+                            keeper.maintain()
+                    log.info("pass%s finished: %s", "" if whole else " of notified lists",
+                             _summary(report))
                 except IndexWriteFailed as exc:  # the next pass tries again
                     log.error("%s", exc)
-                waiter.wait(settings.poll_interval)
+                if whole:
+                    last_whole = time.monotonic()
+                wakeup = waiter.wait(settings.poll_interval - (time.monotonic() - last_whole))
         except Stopped as exc:
             log.info("%s during a pass: stopping after its last commit", exc)
     log.info("stopped")

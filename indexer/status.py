@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,11 +58,12 @@ def _list_key(site_url: str, title: str) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 def run_pass(syncer: Syncer, index_dir: str | os.PathLike, full: bool = False,
-             site: str | None = None) -> SyncReport:
-    """One pass of ``syncer``, recorded beside the index (a pass that raises is recorded too)."""
+             site: str | None = None, lists: Collection[str] = ()) -> SyncReport:
+    """One pass of ``syncer`` (see :meth:`Syncer.run`), recorded beside the index (a pass that
+    raises is recorded too)."""
     started, before = _now(), syncer.client.stats
     try:
-        report = syncer.run(full, site)
+        report = syncer.run(full, site, lists)
     except Exception as exc:
         record_pass(index_dir, None, started, before, syncer.client.stats,
                     crash=f"{type(exc).__name__}: {exc}")

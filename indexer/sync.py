@@ -5,6 +5,10 @@ An incremental pass costs one request per site when nothing changed: a site-leve
 the site and its lists are read again only when they changed or their copy is old; acls are
 resolved again only when groups, users or permissions changed.
 
+A pass asked for by webhook notifications names the lists that changed: it asks only those
+lists for their changes (:meth:`Syncer.run` with ``only_lists``), and the regular pass still
+follows every poll interval for what notifications do not tell (permissions, structure).
+
 A site that fails (403, 404, SharePoint unavailable) is reported and skipped; the others go on,
 and nothing is deleted from the index because something failed. A site's token moves on only
 when every list of the pass succeeded, so a failed list is retried from the same changes.
@@ -13,7 +17,7 @@ when every list of the pass succeeded, so a failed list is retried from the same
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -26,7 +30,7 @@ from indexer.settings import IndexerSettings
 from indexer.sharepoint.client import SharePointClient
 from indexer.sharepoint.errors import ChangeTokenExpired, SharePointError
 from indexer.sharepoint.libraries import Library
-from indexer.sitestate import HUB_KEY, HubState, SiteChanges, SiteState
+from indexer.sitestate import HUB_KEY, SITE_PREFIX, HubState, SiteChanges, SiteState
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +102,15 @@ class Syncer:
             self._clients[key] = self.client.for_site(url)
         return self._clients[key]
 
-    def run(self, full: bool = False, only_site: str | None = None) -> SyncReport:
-        """One pass over every site (or one site)."""
+    def run(self, full: bool = False, only_site: str | None = None,
+            only_lists: Collection[str] = ()) -> SyncReport:
+        """One pass over every site, or one site, or only the lists ``only_lists`` names (ids,
+        any case). A list that no earlier pass mirrored makes it a pass over every site."""
+        if only_lists and not full and not only_site:
+            targets = self._mirrored_lists(only_lists)
+            if targets is not None:
+                return self._run_lists(targets)
+            log.info("a notified list is not mirrored yet: syncing every site")
         report = SyncReport()
         try:
             urls = [only_site.rstrip("/")] if only_site else self.site_urls(full)
@@ -117,6 +128,31 @@ class Syncer:
             if after.throttled > before.throttled:
                 report.throttling[url] = (after.throttled - before.throttled,
                                           after.throttle_wait - before.throttle_wait)
+        return report
+
+    def _mirrored_lists(self, list_ids: Collection[str]
+                        ) -> list[tuple[SiteState, Library, str]] | None:
+        """Each list named, with its site and kind as last mirrored; None if one is unknown."""
+        known: dict[str, tuple[SiteState, Library, str]] = {}
+        for key, value in self.index.checkpoints().items():
+            if key.startswith(SITE_PREFIX) and value.get("site"):
+                site = SiteState(**value)
+                for library, kind in site.libraries():
+                    known[library.id.lower()] = (site, library, kind)
+        wanted = sorted({list_id.lower() for list_id in list_ids})
+        if not all(list_id in known for list_id in wanted):
+            return None
+        return [known[list_id] for list_id in wanted]
+
+    def _run_lists(self, targets: list[tuple[SiteState, Library, str]]) -> SyncReport:
+        """Each list's own changes, leaving its site's token where it is: the next regular
+        pass sees the site's changes name the list, and finds nothing new in it."""
+        report = SyncReport()
+        checkpoints = self.index.checkpoints()
+        for site, library, kind in targets:
+            client = self._client(site.requested_url)
+            report.lists.append(self._sync_list(client, site, library, kind,
+                                                checkpoints.get(f"list:{library.id}"), False))
         return report
 
     def sync_site(self, url: str, full: bool) -> list[ListReport]:

@@ -46,6 +46,11 @@ class Mirror:
         self.emulator.state.requests.clear()
         return self.syncer.run(full=full).exit_code
 
+    def sync_lists(self, *list_ids: str) -> int:
+        """A pass of the named lists alone, as a webhook notification asks for one."""
+        self.emulator.state.requests.clear()
+        return self.syncer.run(only_lists=list_ids).exit_code
+
     def records(self) -> list[Document]:
         return list(self.index.all_documents())
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from emulator import editing
 from emulator.announce import tenant_settings
+from emulator.sample import catalogue, people
 from emulator.server import Emulator
 from indexer import wakeup
 from indexer.status import load_record
@@ -105,6 +107,56 @@ def test_indexer_watch_runs_a_pass_when_asked(emulator: Emulator, tmp_path: Path
         request_pass(index_dir)
         assert _until(lambda: _passes(index_dir) == 2), "the requested pass never ran"
         assert pending(index_dir) == []
+    finally:
+        watch.send_signal(signal.SIGTERM)
+        _, errors = watch.communicate(timeout=120)
+    assert watch.returncode == 0, errors.decode()
+
+
+def test_a_notified_list_gets_a_pass_of_its_own_between_regular_passes(
+        emulator: Emulator, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    env = os.environ | tenant_settings(emulator) | {"INDEX_DIR": str(index_dir),
+                                                    "POLL_INTERVAL": "3600"}
+    watch = subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env,
+                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert _until(lambda: _passes(index_dir) == 1), "the first pass never finished"
+        site = emulator.tenant.site_by_url(catalogue.IT_SITE)
+        library = site.list_by_title(catalogue.DOCUMENTS)
+        with emulator.tenant.lock:
+            editing.add_file(emulator.tenant, site, library, "", "Notified.txt", b"Ny note.",
+                             emulator.tenant.directory.user_by_upn(people.TECHNICIAN))
+        emulator.state.requests.clear()
+        request_pass(index_dir, library.id)
+        assert _until(lambda: _passes(index_dir) == 2), "the notified pass never ran"
+        paths = [r.path.lower() for r in emulator.state.requests.matching("/_api/")]
+        assert any(p.endswith("/notified.txt')/$value") for p in paths), paths
+        assert not any("/_api/site/" in p for p in paths), paths  # no other site was polled
+    finally:
+        watch.send_signal(signal.SIGTERM)
+        _, errors = watch.communicate(timeout=120)
+    assert watch.returncode == 0, errors.decode()
+
+
+def test_notifications_that_keep_coming_do_not_hold_back_the_regular_pass(
+        emulator: Emulator, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    env = os.environ | tenant_settings(emulator) | {"INDEX_DIR": str(index_dir),
+                                                    "POLL_INTERVAL": "2"}
+    watch = subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env,
+                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    library = emulator.tenant.site_by_url(catalogue.IT_SITE).list_by_title(catalogue.DOCUMENTS)
+    try:
+        assert _until(lambda: _passes(index_dir) == 1), "the first pass never finished"
+        emulator.state.requests.clear()
+
+        def whole_pass_ran() -> bool:
+            request_pass(index_dir, library.id)  # a notification every tenth of a second
+            return any("/_api/site/getchanges" in r.path.lower()
+                       for r in emulator.state.requests.matching("/_api/"))
+
+        assert _until(whole_pass_ran), "no pass of every site while notifications came"
     finally:
         watch.send_signal(signal.SIGTERM)
         _, errors = watch.communicate(timeout=120)
