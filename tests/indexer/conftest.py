@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sync_support import Mirror
 
+from emulator.server import Emulator
 from indexer.document import Document
+from indexer.extract import Extractor
 from indexer.index import SearchIndex
 from tests.indexer.pg.backends import backend  # noqa: F401 - both backends, for the search tests
 
@@ -47,3 +50,18 @@ def search_index(tmp_path: Path) -> SearchIndex:
 def now() -> datetime:
     """The fixed "now" of the sample documents (document n was modified n days before)."""
     return NOW
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Iterator[Extractor]:
+    """One extraction worker for the tests of a module."""
+    with Extractor(timeout=30) as running:
+        yield running
+
+
+@pytest.fixture
+def mirror(emulator: Emulator, tmp_path: Path, extractor: Extractor) -> Mirror:
+    """A mirror of a fresh sample tenant after its first full pass."""
+    synced = Mirror(emulator, tmp_path / "index", extractor)
+    assert synced.sync() == 0
+    return synced

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,12 +23,6 @@ from indexer.extract import Extractor
 
 SEEDS = int(os.environ.get("CHAOS_SEEDS", "20"))
 TOTALS: Counter[str] = Counter()
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Iterator[Extractor]:
-    with Extractor(timeout=30) as running:
-        yield running
 
 
 @pytest.mark.parametrize("seed", range(1, SEEDS + 1))

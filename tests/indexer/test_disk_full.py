@@ -29,12 +29,6 @@ DISK_SIZE = "8m"
 HEADROOM = 16 * 1024  # bytes left free: enough to open the index, not to commit to it
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Iterator[Extractor]:
-    with Extractor(timeout=30) as running:
-        yield running
-
-
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A mounted tmpfs of DISK_SIZE, unmounted after the test."""

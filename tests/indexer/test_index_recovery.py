@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,6 @@ from emulator.tenant import Tenant
 from indexer.extract import Extractor
 from indexer.index import IndexCorrupt, IndexUnavailable, SearchIndex
 from indexer.sync import OK
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Iterator[Extractor]:
-    with Extractor(timeout=30) as running:
-        yield running
 
 
 def _largest(index_dir: Path, suffix: str) -> Path:

@@ -4,11 +4,9 @@ the index notices it after one incremental pass."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sync_support import Mirror
 
 from emulator import editing
@@ -17,19 +15,6 @@ from emulator.server import Emulator
 from emulator.tenant import Site, SPList
 from indexer.extract import Extractor
 from indexer.sitestate import STRUCTURE_MAX_AGE
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Iterator[Extractor]:
-    with Extractor(timeout=30) as running:
-        yield running
-
-
-@pytest.fixture
-def mirror(emulator: Emulator, tmp_path: Path, extractor: Extractor) -> Mirror:
-    synced = Mirror(emulator, tmp_path / "index", extractor)
-    assert synced.sync() == 0
-    return synced
 
 
 def _library(emulator: Emulator, site_url: str, title: str) -> tuple[Site, SPList]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -32,12 +32,6 @@ def _syncer(emulator: Emulator, index_dir: Path, extractor: Extractor,
 
 def _records(syncer: Syncer) -> list[dict]:
     return [doc.to_dict() for doc in syncer.index.all_documents()]
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Iterator[Extractor]:
-    with Extractor(timeout=30) as running:
-        yield running
 
 
 def test_a_throttling_storm_and_broken_connections_end_in_the_right_index(

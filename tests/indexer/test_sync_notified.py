@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sync_support import Mirror
 
 from emulator import editing
 from emulator.sample import catalogue, people
 from emulator.server import Emulator
-from indexer.extract import Extractor
 
 NOT_MIRRORED = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Iterator[Extractor]:
-    with Extractor(timeout=30) as running:
-        yield running
-
-
-@pytest.fixture
-def mirror(emulator: Emulator, tmp_path: Path, extractor: Extractor) -> Mirror:
-    synced = Mirror(emulator, tmp_path / "index", extractor)
-    assert synced.sync() == 0
-    return synced
 
 
 def _add_files(mirror: Mirror, emulator: Emulator) -> tuple[str, str, str]:

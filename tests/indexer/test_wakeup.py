@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from emulator import editing
 from emulator.announce import tenant_settings
 from emulator.sample import catalogue, people
 from emulator.server import Emulator
+from emulator.tenant import Site, SPList
 from indexer import wakeup
 from indexer.status import load_record
 from indexer.wakeup import Waiter, Wakeup, pending, request_pass
@@ -96,34 +99,42 @@ def _until(condition, seconds: float = 120) -> bool:
     return False
 
 
-def test_indexer_watch_runs_a_pass_when_asked(emulator: Emulator, tmp_path: Path):
-    index_dir = tmp_path / "index"
+@contextmanager
+def _watching(emulator: Emulator, index_dir: Path, poll_interval: int) -> Iterator[None]:
+    """``indexer watch`` running on ``index_dir`` until its first pass is done; stopped with
+    SIGTERM afterwards, which it must answer with exit code 0."""
     env = os.environ | tenant_settings(emulator) | {"INDEX_DIR": str(index_dir),
-                                                    "POLL_INTERVAL": "3600"}
+                                                    "POLL_INTERVAL": str(poll_interval)}
     watch = subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env,
-                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             cwd=index_dir.parent, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
     try:
         assert _until(lambda: _passes(index_dir) == 1), "the first pass never finished"
-        request_pass(index_dir)
-        assert _until(lambda: _passes(index_dir) == 2), "the requested pass never ran"
-        assert pending(index_dir) == []
+        yield
     finally:
         watch.send_signal(signal.SIGTERM)
         _, errors = watch.communicate(timeout=120)
     assert watch.returncode == 0, errors.decode()
 
 
+def _it_documents(emulator: Emulator) -> tuple[Site, SPList]:
+    site = emulator.tenant.site_by_url(catalogue.IT_SITE)
+    return site, site.list_by_title(catalogue.DOCUMENTS)
+
+
+def test_indexer_watch_runs_a_pass_when_asked(emulator: Emulator, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    with _watching(emulator, index_dir, poll_interval=3600):
+        request_pass(index_dir)
+        assert _until(lambda: _passes(index_dir) == 2), "the requested pass never ran"
+        assert pending(index_dir) == []
+
+
 def test_a_notified_list_gets_a_pass_of_its_own_between_regular_passes(
         emulator: Emulator, tmp_path: Path):
     index_dir = tmp_path / "index"
-    env = os.environ | tenant_settings(emulator) | {"INDEX_DIR": str(index_dir),
-                                                    "POLL_INTERVAL": "3600"}
-    watch = subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env,
-                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        assert _until(lambda: _passes(index_dir) == 1), "the first pass never finished"
-        site = emulator.tenant.site_by_url(catalogue.IT_SITE)
-        library = site.list_by_title(catalogue.DOCUMENTS)
+    with _watching(emulator, index_dir, poll_interval=3600):
+        site, library = _it_documents(emulator)
         with emulator.tenant.lock:
             editing.add_file(emulator.tenant, site, library, "", "Notified.txt", b"Ny note.",
                              emulator.tenant.directory.user_by_upn(people.TECHNICIAN))
@@ -133,22 +144,13 @@ def test_a_notified_list_gets_a_pass_of_its_own_between_regular_passes(
         paths = [r.path.lower() for r in emulator.state.requests.matching("/_api/")]
         assert any(p.endswith("/notified.txt')/$value") for p in paths), paths
         assert not any("/_api/site/" in p for p in paths), paths  # no other site was polled
-    finally:
-        watch.send_signal(signal.SIGTERM)
-        _, errors = watch.communicate(timeout=120)
-    assert watch.returncode == 0, errors.decode()
 
 
 def test_notifications_that_keep_coming_do_not_hold_back_the_regular_pass(
         emulator: Emulator, tmp_path: Path):
     index_dir = tmp_path / "index"
-    env = os.environ | tenant_settings(emulator) | {"INDEX_DIR": str(index_dir),
-                                                    "POLL_INTERVAL": "2"}
-    watch = subprocess.Popen([sys.executable, "-m", "indexer.cli", "watch"], env=env,
-                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    library = emulator.tenant.site_by_url(catalogue.IT_SITE).list_by_title(catalogue.DOCUMENTS)
-    try:
-        assert _until(lambda: _passes(index_dir) == 1), "the first pass never finished"
+    with _watching(emulator, index_dir, poll_interval=2):
+        _, library = _it_documents(emulator)
         emulator.state.requests.clear()
 
         def whole_pass_ran() -> bool:
@@ -157,7 +159,3 @@ def test_notifications_that_keep_coming_do_not_hold_back_the_regular_pass(
                        for r in emulator.state.requests.matching("/_api/"))
 
         assert _until(whole_pass_ran), "no pass of every site while notifications came"
-    finally:
-        watch.send_signal(signal.SIGTERM)
-        _, errors = watch.communicate(timeout=120)
-    assert watch.returncode == 0, errors.decode()
