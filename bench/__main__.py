@@ -36,31 +36,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args(argv)
     items = QUICK_ITEMS if args.quick else args.items
-    figures = _timed("index build", measure_build, items, args.quick)
+    report = Report(args.out, items, args.quick)
+    report.add(_timed("index build", measure_build, items, args.quick))
     index_dir = _timed("cached index", build_index, items, CACHE)
-    figures += _timed("search", measure_search, index_dir, items, args.quick)
+    report.add(_timed("search", measure_search, index_dir, items, args.quick))
     with (tempfile.TemporaryDirectory(prefix="bench-") as temp,
           pg_search.database(empty=False) as url):
-        figures += _timed("postgres search", pg_search.figures, items, url, args.quick)
-        figures += _timed("indexer", measure_indexing, items, Path(temp) / "indexing",
-                          args.quick)
-        figures += _timed("pages", measure_pages, items, index_dir, Path(temp) / "pages",
-                          args.quick)
-        figures += _timed("postgres pages", pg_pages.figures, items, index_dir, url,
-                          Path(temp) / "pg-pages", args.quick)
+        report.add(_timed("postgres search", pg_search.figures, items, url, args.quick))
+        report.add(_timed("indexer", measure_indexing, items, Path(temp) / "indexing",
+                          args.quick))
+        report.add(_timed("pages", measure_pages, items, index_dir, Path(temp) / "pages",
+                          args.quick))
+        report.add(_timed("postgres pages", pg_pages.figures, items, index_dir, url,
+                          Path(temp) / "pg-pages", args.quick))
     if not args.quick:  # the sample tenant's sync twice: about a minute
-        figures += _timed("judged queries", judged.figures)
-    figures += _timed("soak", soak.figures, args.quick)
-    table = markdown(figures) + notes(figures)
-    args.out.mkdir(parents=True, exist_ok=True)
-    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "items": items,
-              "quick": args.quick, "machine": machine(),
-              "figures": [f.as_json() for f in figures]}
-    (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "latest.md").write_text(f"{items:,} items, {report['date']}, "
-                                        f"{report['machine']['summary']}\n\n{table}")
-    sys.stdout.write(table)
+        report.add(_timed("judged queries", judged.figures))
+    report.add(_timed("soak", soak.figures, args.quick))
+    sys.stdout.write(report.write(complete=True))
     return 0
+
+
+class Report:
+    """The figures so far, written to ``latest.json`` and ``latest.md`` after every stage, so
+    a stage that fails leaves the figures of those before it (marked incomplete)."""
+
+    def __init__(self, out: Path, items: int, quick: bool) -> None:
+        self.out, self.items, self.quick = out, items, quick
+        self.date = datetime.now(UTC).isoformat(timespec="seconds")
+        self.figures: list[Figure] = []
+
+    def add(self, figures: list[Figure]) -> None:
+        """Keep a stage's figures and write what there is."""
+        self.figures += figures
+        self.write(complete=False)
+
+    def write(self, complete: bool) -> str:
+        """Write both files; returns the Markdown table and notes."""
+        table = markdown(self.figures) + notes(self.figures)
+        self.out.mkdir(parents=True, exist_ok=True)
+        report = {"date": self.date, "items": self.items, "quick": self.quick,
+                  "complete": complete, "machine": machine(),
+                  "figures": [f.as_json() for f in self.figures]}
+        (self.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+        state = "" if complete else " (incomplete: a stage is still running or failed)"
+        (self.out / "latest.md").write_text(f"{self.items:,} items, {self.date}, "
+                                            f"{report['machine']['summary']}{state}\n\n{table}")
+        return table
 
 
 def _timed(stage: str, measure: Callable[..., T], *args: Any) -> T:

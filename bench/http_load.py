@@ -15,7 +15,10 @@ from bench.figures import Figure, summary
 FRONT_PAGE_SHARE = 0.70  # the front page must reach this share of hello world's rate
 CONNECTIONS, THREADS = 8, 2
 _RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
-_ERRORS = re.compile(r"Non-2xx or 3xx responses:|Socket errors:.*[1-9]")
+_DONE = re.compile(r"(\d+) requests in ")
+_REFUSED = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+_SOCKET_ERRORS = re.compile(
+    r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 TIMEOUT = "30s"  # a slow answer is measured, not dropped (wrk's default is 2 s)
 
 
@@ -56,17 +59,42 @@ def measure_load(hello: Target, pages: list[Target], runs: int, seconds: int) ->
     return figures
 
 
-def wrk(target: Target, seconds: int) -> float:
-    """Requests/s that wrk measured; errors or non-2xx answers fail the benchmark."""
+@dataclass(frozen=True)
+class Load:
+    """What one wrk run saw: answers with a 2xx or 3xx status per second, and how many
+    requests failed (another status, or a socket error such as wrk's timeout)."""
+
+    rate: float
+    failed: int
+    requests: int
+
+
+def run_wrk(target: Target, seconds: int) -> Load:
+    """One wrk run of ``seconds`` on ``target``."""
     argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s",
             f"--timeout={TIMEOUT}", "-H", "Accept-Encoding: gzip"]
     for header in target.headers:
         argv += ["-H", header]
     out = subprocess.run([*argv, target.url], capture_output=True, text=True, check=True,
                          timeout=seconds + 60).stdout
-    if _ERRORS.search(out) or not _RATE.search(out):
-        raise RuntimeError(f"wrk on {target.name} went wrong:\n{out}")
-    return float(_RATE.search(out).group(1))
+    rate, done = _RATE.search(out), _DONE.search(out)
+    if not rate or not done:
+        raise RuntimeError(f"wrk on {target.name} printed no rate:\n{out}")
+    answered = int(done.group(1))
+    refused = int(_REFUSED.search(out).group(1)) if _REFUSED.search(out) else 0
+    socket_errors = _SOCKET_ERRORS.search(out)
+    lost = sum(map(int, socket_errors.groups())) if socket_errors else 0
+    good = float(rate.group(1)) * (answered - refused) / answered if answered else 0.0
+    return Load(good, refused + lost, answered + lost)
+
+
+def wrk(target: Target, seconds: int) -> float:
+    """Requests/s that wrk measured; errors or non-2xx answers fail the benchmark."""
+    load = run_wrk(target, seconds)
+    if load.failed:
+        raise RuntimeError(f"wrk on {target.name}: {load.failed} of {load.requests} requests "
+                           "failed")
+    return load.rate
 
 
 def _check(target: Target) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 from bench.figures import Figure, summary
-from bench.http_load import CONNECTIONS, THREADS, Target, wrk
+from bench.http_load import CONNECTIONS, THREADS, Load, Target, run_wrk
 from bench.live import environment, free_port, live_tenant
 from bench.pages import SEARCH_WORDS
 from bench.servers import WORKERS, gunicorn
@@ -40,7 +40,7 @@ def figures(items: int, index_dir: Path, url: str, root: Path, quick: bool) -> l
     to two portals on the Whoosh index ``index_dir`` of the same ``items``-item synthetic
     tenant, whose records the database holds (bench.pg_search writes them)."""
     runs, seconds = (2, 2) if quick else (5, 10)
-    rates: dict[tuple[str, str], list[float]] = {}
+    loads: dict[tuple[str, str], list[Load]] = {}
     with live_tenant(items, root) as emulator, ExitStack() as portals:
         status_dir = root / "postgres-status"
         records = _records(url, status_dir)
@@ -55,7 +55,7 @@ def figures(items: int, index_dir: Path, url: str, root: Path, quick: bool) -> l
                 for backend, pair in pairs.items():
                     targets = [Target(f"{backend} portal {n}, {page}", origin + path, headers)
                                for n, (origin, headers) in enumerate(pair, 1)]
-                    rates.setdefault((backend, page), []).append(_together(targets, seconds))
+                    loads.setdefault((backend, page), []).append(_together(targets, seconds))
     notes = (f"{PORTALS} gunicorn processes per backend (deploy/gunicorn.conf.py, {WORKERS} "
              f"workers each), sessions in PostgreSQL (Whoosh: SQLite per process), a "
              f"signed-in user each; one "
@@ -64,11 +64,24 @@ def figures(items: int, index_dir: Path, url: str, root: Path, quick: bool) -> l
              "records in both indexes")
     figures = []
     for page in PAGES:
-        pg, whoosh = summary(rates["PostgreSQL", page]), summary(rates["Whoosh", page])
+        pg, whoosh = loads["PostgreSQL", page], loads["Whoosh", page]
+        rate, base = summary([x.rate for x in pg]), summary([x.rate for x in whoosh])
         figures.append(Figure(f"two portals on one PostgreSQL, {page}, requests/s", "req/s",
-                              runs, pg["median"], pg, "the same two on the Whoosh index",
-                              whoosh["median"], notes=notes))
+                              runs, rate["median"], rate, "the same two on the Whoosh index",
+                              base["median"], notes=notes + "; only answers with a 2xx or 3xx "
+                              "status count"))
+        failed, base = summary([_failed(x) for x in pg]), summary([_failed(x) for x in whoosh])
+        figures.append(Figure(f"two portals on one PostgreSQL, {page}, failed requests", "%",
+                              runs, failed["median"], failed, "the same two on the Whoosh index",
+                              base["median"], notes=notes + "; requests answered with another "
+                              "status (503: a search over the statement timeout) or not at all, "
+                              "per round"))
     return figures
+
+
+def _failed(load: Load) -> float:
+    """The share of ``load``'s requests that failed, in per cent."""
+    return 100.0 * load.failed / load.requests if load.requests else 0.0
 
 
 def _records(url: str, status_dir: Path) -> int:
@@ -104,16 +117,17 @@ def _pair(emulator: Emulator, settings: dict[str, str],
         yield portals
 
 
-def _together(targets: list[Target], seconds: int) -> float:
-    """The summed requests/s of one wrk per target, all running at the same time; each target
-    must answer 200 (not a redirect to the sign-in page) before and after."""
+def _together(targets: list[Target], seconds: int) -> Load:
+    """One wrk per target, all running at the same time, summed; each target must answer 200
+    (not a redirect to the sign-in page) before and after."""
     for target in targets:
         _answers_200(target)
     with ThreadPoolExecutor(len(targets)) as pool:
-        total = sum(pool.map(lambda target: wrk(target, seconds), targets))
+        loads = list(pool.map(lambda target: run_wrk(target, seconds), targets))
     for target in targets:
         _answers_200(target)
-    return total
+    return Load(sum(x.rate for x in loads), sum(x.failed for x in loads),
+                sum(x.requests for x in loads))
 
 
 def _answers_200(target: Target) -> None:
