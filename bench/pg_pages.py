@@ -14,6 +14,7 @@ so both pairs see the same noise.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -130,9 +131,16 @@ def _together(targets: list[Target], seconds: int) -> Load:
                 sum(x.requests for x in loads))
 
 
-def _answers_200(target: Target) -> None:
+def _answers_200(target: Target, patience: float = 120.0) -> None:
+    """``target`` answers 200 (not a redirect to the sign-in page) within ``patience`` seconds:
+    after a round a portal may still be working off the requests the load left queued."""
     headers = dict(header.split(": ", 1) for header in target.headers)
-    status = requests.get(target.url, headers=headers, allow_redirects=False,
-                          timeout=30).status_code
-    if status != 200:
-        raise RuntimeError(f"{target.name} answered {status}, not 200")
+    deadline = time.monotonic() + patience
+    while True:
+        status = requests.get(target.url, headers=headers, allow_redirects=False,
+                              timeout=30).status_code
+        if status == 200:
+            return
+        if 300 <= status < 400 or time.monotonic() > deadline:
+            raise RuntimeError(f"{target.name} answered {status}, not 200")
+        time.sleep(1)
