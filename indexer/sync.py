@@ -107,9 +107,10 @@ class Syncer:
         """One pass over every site, or one site, or only the lists ``only_lists`` names (ids,
         any case). A list that no earlier pass mirrored makes it a pass over every site."""
         if only_lists and not full and not only_site:
-            targets = self._mirrored_lists(only_lists)
+            checkpoints = self.index.checkpoints()
+            targets = _mirrored_lists(checkpoints, only_lists)
             if targets is not None:
-                return self._run_lists(targets)
+                return self._run_lists(targets, checkpoints)
             log.info("a notified list is not mirrored yet: syncing every site")
         report = SyncReport()
         try:
@@ -130,25 +131,11 @@ class Syncer:
                                           after.throttle_wait - before.throttle_wait)
         return report
 
-    def _mirrored_lists(self, list_ids: Collection[str]
-                        ) -> list[tuple[SiteState, Library, str]] | None:
-        """Each list named, with its site and kind as last mirrored; None if one is unknown."""
-        known: dict[str, tuple[SiteState, Library, str]] = {}
-        for key, value in self.index.checkpoints().items():
-            if key.startswith(SITE_PREFIX) and value.get("site"):
-                site = SiteState(**value)
-                for library, kind in site.libraries():
-                    known[library.id.lower()] = (site, library, kind)
-        wanted = sorted({list_id.lower() for list_id in list_ids})
-        if not all(list_id in known for list_id in wanted):
-            return None
-        return [known[list_id] for list_id in wanted]
-
-    def _run_lists(self, targets: list[tuple[SiteState, Library, str]]) -> SyncReport:
+    def _run_lists(self, targets: list[tuple[SiteState, Library, str]],
+                   checkpoints: dict[str, dict]) -> SyncReport:
         """Each list's own changes, leaving its site's token where it is: the next regular
         pass sees the site's changes name the list, and finds nothing new in it."""
         report = SyncReport()
-        checkpoints = self.index.checkpoints()
         for site, library, kind in targets:
             client = self._client(site.requested_url)
             report.lists.append(self._sync_list(client, site, library, kind,
@@ -251,3 +238,18 @@ class Syncer:
         max_age = self.settings.change_token_max_age_days
         too_old = state.age_days(state.token_obtained, now) > max_age
         return too_old or state.age_days(state.last_full, now) > self.settings.reconcile_days
+
+
+def _mirrored_lists(checkpoints: dict[str, dict], list_ids: Collection[str]
+                    ) -> list[tuple[SiteState, Library, str]] | None:
+    """Each list named, with its site and kind as last mirrored; None if one is unknown."""
+    known: dict[str, tuple[SiteState, Library, str]] = {}
+    for key, value in checkpoints.items():
+        if key.startswith(SITE_PREFIX) and value.get("site"):
+            site = SiteState(**value)
+            for library, kind in site.libraries():
+                known[library.id.lower()] = (site, library, kind)
+    wanted = sorted({list_id.lower() for list_id in list_ids})
+    if not all(list_id in known for list_id in wanted):
+        return None
+    return [known[list_id] for list_id in wanted]
