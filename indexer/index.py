@@ -24,10 +24,10 @@ import logging
 import os
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -58,6 +58,7 @@ _INDEX_FILE = re.compile(r"^_?MAIN_")  # every file Whoosh keeps in an index dir
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 INDEX_NAME = "MAIN"
 log = logging.getLogger(__name__)
+Read = TypeVar("Read")
 
 
 class IndexWriteFailed(Exception):
@@ -281,15 +282,36 @@ class SearchIndex:
                 self.ix.storage.delete_file(name)
         return writer
 
+    def _read(self, read: Callable[[Searcher], Read]) -> Read:
+        """``read`` on a searcher of the latest commit, run again on the next commit if one
+        lands meanwhile: Whoosh opens some segment files on first use, and a merging commit
+        deletes them (the reader may be another process, such as the portal or ``status``)."""
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            last = attempt == OPEN_ATTEMPTS
+            try:
+                searcher = self.ix.searcher()
+            except OSError as exc:  # the commit it opened was replaced meanwhile
+                if last:
+                    raise IndexUnavailable(
+                        f"the search index at {self.path} cannot be read") from exc
+                continue
+            with searcher:
+                try:
+                    return read(searcher)
+                except Exception:  # Whoosh raises many types for a file deleted under it
+                    if last or self.generation() == searcher.reader().generation():
+                        raise
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
     def checkpoints(self) -> dict[str, dict[str, Any]]:
         """Every stored checkpoint by key."""
-        with self.ix.searcher() as searcher:
-            return {stored["record"]["key"]: json.loads(stored["record"]["value"])
-                    for stored in searcher.documents(kind=CHECKPOINT_KIND)}
+        return self._read(lambda searcher: {
+            stored["record"]["key"]: json.loads(stored["record"]["value"])
+            for stored in searcher.documents(kind=CHECKPOINT_KIND)})
 
     def ids(self, list_id: str | None = None) -> set[str]:
         """The ids of the documents (in one list, if given), for reconciliation."""
-        with self.ix.searcher() as searcher:
+        def read(searcher: Searcher) -> set[str]:
             column = searcher.reader().column_reader("id")
             if list_id is None:
                 docnums = searcher.reader().all_doc_ids()
@@ -297,18 +319,19 @@ class SearchIndex:
                 docnums = searcher.docs_for_query(Term("list_id", list_id))
             return {doc_id for doc_id in map(column.__getitem__, docnums)
                     if not doc_id.startswith("#")}
+        return self._read(read)
 
     def get(self, doc_id: str) -> Document | None:
         """One document by id, without security trimming (for the indexer)."""
         if doc_id.startswith("#"):
             return None
-        with self.ix.searcher() as searcher:
-            stored = searcher.document(id=doc_id)
+        stored = self._read(lambda searcher: searcher.document(id=doc_id))
         return from_stored(stored) if stored else None
 
     def all_documents(self) -> Iterator[Document]:
-        """Every document, in id order (to compare two indexes)."""
-        with self.ix.searcher() as searcher:
+        """Every document, in id order (to compare or copy indexes), read as it is consumed
+        from one commit (every file opened at once: a merging commit cannot cut it short)."""
+        with self.searcher() as searcher:
             column = searcher.reader().column_reader("id")
             docnums = sorted(searcher.reader().all_doc_ids(), key=column.__getitem__)
             for docnum in docnums:
@@ -318,32 +341,34 @@ class SearchIndex:
 
     def list_counts(self) -> dict[str, int]:
         """How many documents each list has in the index."""
-        counts: dict[str, int] = {}
-        with self.ix.searcher() as searcher:
+        def read(searcher: Searcher) -> dict[str, int]:
+            counts: dict[str, int] = {}
             for btext in searcher.reader().lexicon("list_id"):
                 list_id = btext.decode("utf-8")
                 count = sum(1 for _ in searcher.docs_for_query(Term("list_id", list_id)))
                 if count:
                     counts[list_id] = count
-        return counts
+            return counts
+        return self._read(read)
 
     def site_titles(self) -> dict[str, str]:
         """Every site id in the index with its title."""
-        titles = {}
-        with self.ix.searcher() as searcher:
+        def read(searcher: Searcher) -> dict[str, str]:
+            titles = {}
             for site_id in (b.decode() for b in searcher.reader().lexicon("site_id")):
                 record = (searcher.document(site_id=site_id) or {}).get("record", {})
                 titles[site_id] = record.get("site_title") or site_id
-        return titles
+            return titles
+        return self._read(read)
 
     def close(self) -> None:
         """Nothing to release (each searcher is closed by whoever opened it)."""
 
     def doc_count(self) -> int:
         """The number of documents (checkpoints and metadata not counted)."""
-        with self.ix.searcher() as searcher:
-            special = Or([Term("kind", CHECKPOINT_KIND), Term("kind", META_KIND)])
-            return searcher.doc_count() - sum(1 for _ in searcher.docs_for_query(special))
+        special = Or([Term("kind", CHECKPOINT_KIND), Term("kind", META_KIND)])
+        return self._read(lambda searcher: searcher.doc_count()
+                          - sum(1 for _ in searcher.docs_for_query(special)))
 
 
 def _open_every_file(searcher: Searcher) -> None:

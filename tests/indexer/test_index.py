@@ -243,6 +243,32 @@ def test_a_searcher_opened_before_a_merging_commit_still_reads_every_document(
         searcher.close()
 
 
+@pytest.mark.parametrize("read", [lambda index: list(index.all_documents()),
+                                  SearchIndex.site_titles, SearchIndex.checkpoints],
+                         ids=["all_documents", "site_titles", "checkpoints"])
+def test_a_merging_commit_landing_during_another_process_read_is_read_again(
+        search_index: SearchIndex, make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch,
+        read: Callable[[SearchIndex], object]) -> None:
+    for number in range(3):  # three commits, three segments
+        with search_index.batch() as batch:
+            batch.upsert(make_doc(number, f"Referat {number}", "Mødet blev holdt."))
+            batch.set_checkpoint(f"hr/docs{number}", {"token": f"1;3;{number}"})
+    portal = SearchIndex.open(search_index.path)
+    expected = read(portal)
+    open_searcher = portal.ix.searcher
+    landed = []
+
+    def a_commit_lands_after_the_open() -> Searcher:
+        searcher = open_searcher()
+        if not landed:  # the indexer merges the segments away before the first read of a file
+            landed.append(search_index.optimize())
+        return searcher
+
+    monkeypatch.setattr(portal.ix, "searcher", a_commit_lands_after_the_open)
+    assert read(portal) == expected
+    assert landed
+
+
 def test_opening_the_index_while_a_merging_commit_lands_is_not_taken_for_damage(
         search_index: SearchIndex, make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
     for number in range(3):  # three commits, three segments
