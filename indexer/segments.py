@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import numpy as np
+from whoosh.columns import NumericColumn
 from whoosh.query import Query
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
@@ -22,7 +23,6 @@ from indexer.bitmaps import Lru, Postings
 from indexer.spelling import Vocabulary
 
 SEGMENT_BYTES = 96 << 20  # all the per-segment parts one Reader keeps
-_INT64_MAX = np.iinfo(np.int64).max
 
 
 def segment_key(reader: IndexReader) -> Hashable | None:
@@ -133,9 +133,8 @@ def _segment_postings(reader: IndexReader, fieldname: str, text: str) -> Posting
     docnums: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     while matcher.is_active():
-        matcher._read_ids()
+        docnums.append(_block_docnums(matcher))
         matcher._read_weights()
-        docnums.append(np.asarray(matcher._ids, dtype=np.int64))
         weights.append(np.asarray(matcher._weights, dtype=np.float32))
         matcher._next_block()
     if not docnums:
@@ -143,10 +142,33 @@ def _segment_postings(reader: IndexReader, fieldname: str, text: str) -> Posting
     return Postings(np.concatenate(docnums).astype(np.int32), np.concatenate(weights))
 
 
+def _block_docnums(matcher: Any) -> np.ndarray:
+    """The document numbers of a postings block: stored as the gaps between them, summed here
+    with numpy (Whoosh sums them one Python step at a time)."""
+    if matcher._data is None:
+        matcher._read_data()
+    stored = np.asarray(matcher._data[0], dtype=np.int64)
+    return stored if matcher._byteids else np.cumsum(stored)
+
+
 def _segment_column(reader: IndexReader, fieldname: str) -> np.ndarray:
-    """A numeric column of one segment as int64."""
-    values = list(reader.column_reader(fieldname, translate=False))
-    try:
-        return np.array(values, dtype=np.int64)
-    except OverflowError:  # older indexes' DATETIME columns: no date is 2**64 - 1
-        return np.array(values, dtype=np.uint64).clip(max=_INT64_MAX).astype(np.int64)
+    """A numeric column of one segment as int64.
+
+    A numeric column file is the values as fixed-width big-endian numbers, one per document
+    up to the last with a value other than the default: read in one piece here, as Whoosh's
+    reader unpacks them one Python call at a time.
+    """
+    column = reader.column_reader(fieldname, translate=False)
+    if not isinstance(column, NumericColumn.Reader):  # no column file: the default everywhere
+        return np.array(list(column), dtype=np.int64)
+    return _numeric_values(column).astype(np.int64)
+
+
+def _numeric_values(column: NumericColumn.Reader) -> np.ndarray:
+    """Every document's value in a numeric column (those after the last stored: the default)."""
+    dtype = np.dtype(">" + column._typecode)
+    stored = min(column._count, column._doccount)
+    values = np.frombuffer(column._dbfile.get(column._basepos, stored * dtype.itemsize),
+                           dtype=dtype)
+    defaults = np.full(column._doccount - stored, column._default, dtype=dtype)
+    return np.concatenate([values, defaults])

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from indexer import segments
 from indexer.document import Document
 from indexer.index import SearchIndex
 from indexer.search import Reader
@@ -95,3 +96,19 @@ def test_a_warm_reader_answers_as_a_fresh_one_after_each_commit(
         search_index.optimize()  # every segment merged into a new one
         with Reader(search_index) as fresh:
             assert _answers(warm) == _answers(fresh)  # (deletions purged: new BM25 figures)
+
+
+def test_lengths_and_dates_read_in_one_piece_are_whoosh_s_values(
+        search_index: SearchIndex, make_doc: MakeDoc) -> None:
+    with search_index.batch() as batch:  # the last ones have no description: default lengths
+        batch.upsert(make_doc(1, "Budget", "Tal.", description="Budget for skolerne i 2027"))
+        batch.upsert(make_doc(2, "Ferie", "Regler for ferie."))
+        batch.upsert(make_doc(3, "Klima", ""))
+    with search_index.batch() as batch:  # no document with a description: no column file
+        batch.upsert(make_doc(4, "Trafik", "Vejarbejde på Ringvejen."))
+    with search_index.searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            for fieldname in ("title_len", "description_len", "body_len", "modified",
+                              "sort_date"):
+                whoosh = list(reader.column_reader(fieldname, translate=False))
+                assert segments._segment_column(reader, fieldname).tolist() == whoosh
