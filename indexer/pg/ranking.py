@@ -106,26 +106,32 @@ def no_table_scans(conn: psycopg.Connection) -> None:
     conn.execute("SELECT set_config('enable_seqscan', 'off', true)")
 
 
-def ranked(where: str, terms: list[Scored]) -> str:
-    """The ids of one page of matches, best first (parameters: :func:`ranked_params`)."""
+def ranked(where: str, terms: list[Scored], counts: str) -> str:
+    """One row: the ids of one page of matches, best first, and ``counts``, a query of one
+    value over the CTE ``matches`` (every match's site_id, file_type, site_title and
+    modified). One statement reads the matches once (parameters: :func:`ranked_params`)."""
     head = [t for t in terms if t.weight in "AB"]
     bound = "%s"  # what the body and the compound parts could add at most
     if head:
         bound = f"CASE WHEN head @@ %s::tsquery THEN {_score('head', head)} ELSE 0 END + %s"
-    return (f"SELECT id FROM (SELECT id, kind, sort_date, title_len, description_len, body_len, "
-            f"tsv || ''::tsvector AS v FROM documents WHERE id IN (SELECT id FROM documents "
-            f"WHERE {where} ORDER BY ({bound}) * {_RECENCY} DESC, {NEWEST} LIMIT %s) OFFSET 0) "
-            f"AS m ORDER BY {_score('v', terms)} * {_RECENCY} DESC, {NEWEST} LIMIT %s OFFSET %s")
+    return (f"WITH matches AS MATERIALIZED (SELECT id, sort_date, site_id, file_type, site_title, "
+            f"modified, ({bound}) * {_RECENCY} AS bound FROM documents WHERE {where}), "
+            f"best AS (SELECT id FROM matches ORDER BY bound DESC, {NEWEST} LIMIT %s) "
+            f"SELECT ARRAY(SELECT id FROM (SELECT id, kind, sort_date, title_len, "
+            f"description_len, body_len, tsv || ''::tsvector AS v FROM documents "
+            f"WHERE id IN (SELECT id FROM best) OFFSET 0) AS m ORDER BY {_score('v', terms)} "
+            f"* {_RECENCY} DESC, {NEWEST} LIMIT %s OFFSET %s), "
+            f"({counts})")
 
 
-def ranked_params(where_params: list[Any], terms: list[Scored], limit: int,
-                  offset: int) -> list[Any]:
+def ranked_params(where_params: list[Any], terms: list[Scored], limit: int, offset: int,
+                  counts_params: list[Any]) -> list[Any]:
     """The parameters of :func:`ranked`'s statement, in order."""
     head = [t for t in terms if t.weight in "AB"]
     rest = sum(t.most if t.weight == "C" else t.boost for t in terms if t.weight not in "AB")
     bound = [" | ".join(t.term for t in head), *(v for t in head for v in t.params)] if head else []
-    return [*where_params, *bound, rest, max(RANK_WINDOW, limit + offset),
-            *(v for t in terms for v in t.params), limit, offset]
+    return [*bound, rest, *where_params, max(RANK_WINDOW, limit + offset),
+            *(v for t in terms for v in t.params), limit, offset, *counts_params]
 
 
 def _score(vector: str, terms: list[Scored]) -> str:

@@ -38,6 +38,12 @@ from indexer.search import (
 from indexer.snippets import snippet_html
 
 STATEMENT_TIMEOUT_MS = 5000
+# One JSON value: for each site, each file type and all the matches (the CTE ``matches``), an
+# array of site_id, file_type, site title, count, and the count of each DATE_FACETS period.
+FACET_COUNTS = (
+    "SELECT json_agg(g.counts) FROM (SELECT json_build_array(site_id, file_type, min(site_title), "
+    "count(*), " + ", ".join("count(*) FILTER (WHERE modified >= %s)" for _ in DATE_FACETS)
+    + ") AS counts FROM matches GROUP BY GROUPING SETS ((site_id), (file_type), ())) AS g")
 
 
 class _Lexicon:
@@ -140,16 +146,23 @@ class PgReader:
             window = [page_size, (page - 1) * page_size]
             if sort == "newest" or not terms:
                 no_table_scans(conn)
-                top = conn.execute(f"SELECT id FROM documents WHERE {where} ORDER BY {NEWEST} "
-                                   "LIMIT %s OFFSET %s", [*params, *window]).fetchall()
+                ids = [r[0] for r in conn.execute(
+                    f"SELECT id FROM documents WHERE {where} ORDER BY {NEWEST} LIMIT %s "
+                    "OFFSET %s", [*params, *window])]
+                # The matches found first, through the text's GIN index: grouped straight
+                # from the table, the planner walks the site index and tests every row's text.
+                counts = conn.execute(
+                    f"WITH matches AS MATERIALIZED (SELECT site_id, file_type, site_title, "
+                    f"modified FROM documents WHERE {where}) {FACET_COUNTS}",
+                    [*params, *_since()]).fetchone()[0]
             else:
                 weighted = self._frequencies.weighted(conn, terms)
-                top = conn.execute(ranked(where, weighted),
-                                   ranked_params(params, weighted, *window)).fetchall()
-            ids = [r[0] for r in top]
+                ids, counts = conn.execute(
+                    ranked(where, weighted, FACET_COUNTS),
+                    ranked_params(params, weighted, *window, _since())).fetchone()
             records = dict(conn.execute("SELECT id, record FROM documents WHERE id = ANY(%s)",
                                         (ids,)).fetchall())
-            total, facets = _facets(conn, where, params)
+        total, facets = _facets(counts or [])
         hits = [Hit(doc, snippet_html(_snippet_text(doc), parsed.terms))
                 for doc in (Document.from_dict(records[i]) for i in ids if i in records)]
         return SearchResults(total, hits, facets, page, page_size)
@@ -192,25 +205,20 @@ class PgReader:
             return suggestion if parsed.query is not None and seen(parsed.query) else None
 
 
-def _facets(conn: psycopg.Connection, where: str,
-            params: list[Any]) -> tuple[int, dict[str, list[FacetCount]]]:
-    """The number of visible matches and their facets, counted in one pass."""
+def _since() -> list[datetime]:
+    """The parameters of FACET_COUNTS: where each date facet starts (from this hour)."""
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    since = [hour - timedelta(days) for _, days in DATE_FACETS]
-    dated = ", ".join("count(*) FILTER (WHERE modified >= %s)" for _ in since)
-    # The matches are found first, on their own (through the text's GIN index): grouping them
-    # straight from the table, the planner walks the site index and tests every row's vector.
-    rows = conn.execute(
-        f"WITH matches AS MATERIALIZED (SELECT site_id, file_type, site_title, modified "
-        f"FROM documents WHERE {where}) SELECT site_id, file_type, min(site_title), count(*), "
-        f"{dated} FROM matches GROUP BY GROUPING SETS ((site_id), (file_type), ())",
-        [*params, *since]).fetchall()
+    return [hour - timedelta(days) for _, days in DATE_FACETS]
+
+
+def _facets(counts: list[list[Any]]) -> tuple[int, dict[str, list[FacetCount]]]:
+    """The number of visible matches and their facets, from FACET_COUNTS' rows."""
     total, facets = 0, {"modified": [], "site": [], "type": []}
-    for site_id, file_type, site_title, count, *counts in rows:
+    for site_id, file_type, site_title, count, *dated in counts:
         if site_id is None and file_type is None:
             total = count
             facets["modified"] = [FacetCount(name, name, n)
-                                  for (name, _), n in zip(DATE_FACETS, counts, strict=True)]
+                                  for (name, _), n in zip(DATE_FACETS, dated, strict=True)]
         elif site_id is not None:
             facets["site"].append(FacetCount(site_id, site_title or site_id, count))
         elif file_type:
