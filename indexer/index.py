@@ -43,6 +43,7 @@ from indexer.index_repair import (
     abandon,
     committed_since,
     open_checked,
+    open_every_file,
 )
 from indexer.schema import CODEC, SCHEMA_VERSION, build_schema, from_stored, to_fields
 from indexer.writer import FastWriter
@@ -218,7 +219,7 @@ class SearchIndex:
                 raise IndexUnavailable(f"the search index at {self.path} cannot be read") \
                     from exc
             try:
-                _open_every_file(searcher)
+                open_every_file(searcher)
                 if (attempt == OPEN_ATTEMPTS
                         or self.ix.latest_generation() == searcher.reader().generation()):
                     return searcher
@@ -369,20 +370,6 @@ class SearchIndex:
         special = Or([Term("kind", CHECKPOINT_KIND), Term("kind", META_KIND)])
         return self._read(lambda searcher: searcher.doc_count()
                           - sum(1 for _ in searcher.docs_for_query(special)))
-
-
-def _open_every_file(searcher: Searcher) -> None:
-    """Open each segment's stored fields, columns and field lengths."""
-    schema = searcher.schema
-    for reader, _ in searcher.reader().leaf_readers():
-        if not reader.doc_count_all():
-            continue
-        reader.stored_fields(0)
-        for name, field in schema.items():
-            if field.column_type is not None:
-                reader.column_reader(name)
-            if field.scorable:
-                reader.doc_field_length(0, name)
 
 
 def _never_committed(path: Path) -> bool:

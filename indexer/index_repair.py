@@ -1,6 +1,7 @@
 """Damage and failed writes of the Whoosh index: checking segments when the index is opened
-(a commit landing meanwhile, which may delete files the check reads, is not damage), and
-abandoning a writer whose write failed half-way (a full disk)."""
+(a commit landing meanwhile, which may delete files the check reads, is not damage), opening
+every file of a searcher at once, and abandoning a writer whose write failed half-way (a full
+disk)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,17 @@ def committed_since(checked: Checked) -> bool:
         return checked.ix.latest_generation() != checked.generation
     except OSError:
         return True
+
+
+def open_every_file(searcher: Searcher) -> None:
+    """Open each segment's stored fields, columns and field lengths."""
+    schema = searcher.schema
+    for reader, _ in searcher.reader().leaf_readers():
+        if not reader.doc_count_all():
+            continue
+        reader.stored_fields(0)
+        for name, field in schema.items():
+            if field.column_type is not None:
+                reader.column_reader(name)
+            if field.scorable:
+                reader.doc_field_length(0, name)
