@@ -100,11 +100,14 @@ def test_a_warm_reader_answers_as_a_fresh_one_after_each_commit(
 
 def test_lengths_and_dates_read_in_one_piece_are_whoosh_s_values(
         search_index: SearchIndex, make_doc: MakeDoc) -> None:
-    with search_index.batch() as batch:  # the last ones have no description: default lengths
+    # Segments: the new index's metadata (no length columns at all), three documents whose
+    # last two have no description (their lengths are the column's default, not stored), and
+    # one without a description (an empty column)
+    with search_index.batch() as batch:
         batch.upsert(make_doc(1, "Budget", "Tal.", description="Budget for skolerne i 2027"))
         batch.upsert(make_doc(2, "Ferie", "Regler for ferie."))
         batch.upsert(make_doc(3, "Klima", ""))
-    with search_index.batch() as batch:  # no document with a description: no column file
+    with search_index.batch() as batch:
         batch.upsert(make_doc(4, "Trafik", "Vejarbejde på Ringvejen."))
     with search_index.searcher() as searcher:
         for reader, _ in searcher.reader().leaf_readers():
